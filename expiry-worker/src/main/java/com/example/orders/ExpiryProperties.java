@@ -1,0 +1,33 @@
+package com.example.orders;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything expiry-worker lets an operator set, under {@code expiry.*}; defaults in application.yml.
+ *
+ * @param consumers concurrent consumers of the expiry queue
+ * @param prefetch unacknowledged messages each consumer may hold
+ * @param stockAttempts optimistic-lock attempts per item before the transaction is rolled back
+ * @param retryDelay delay of the first republish after a rollback; doubled at each further one
+ * @param maxRetryDelay cap of that delay
+ * @param maxRepublishes republishes before a message goes to the dead-letter queue
+ * @param sweepInterval how often the sweep looks for overdue orders whose message was lost
+ * @param sweepGrace how long past its deadline an order must be before the sweep takes it
+ * @param sweepBatchSize orders the sweep expires per run at most
+ * @param schemaWait how long to wait at start-up for order-service to apply the schema
+ * @param confirmTimeout how long to wait for the broker to confirm a republish
+ */
+@ConfigurationProperties("expiry")
+public record ExpiryProperties(
+        int consumers,
+        int prefetch,
+        int stockAttempts,
+        Duration retryDelay,
+        Duration maxRetryDelay,
+        int maxRepublishes,
+        Duration sweepInterval,
+        Duration sweepGrace,
+        int sweepBatchSize,
+        Duration schemaWait,
+        Duration confirmTimeout) {}

@@ -1,0 +1,16 @@
+package com.example.orders;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class ExpiryWorkerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ExpiryWorkerApplication.class, args);
+    }
+}

@@ -1,0 +1,106 @@
+package com.example.orders.expiry;
+
+import com.example.orders.ExpiryProperties;
+import com.example.orders.contracts.Headers;
+import com.example.orders.contracts.OrderCreated;
+import com.example.orders.messaging.Republisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Decides what becomes of one expiry message: run the guarded rollback transaction, wait longer,
+ * retry later, or dead-letter it with the reason. Returns normally when the message may be acked.
+ *
+ * <p>The body is read here rather than by a {@code MessageConverter}, so that an unreadable one is
+ * dead-lettered with the parser's reason instead of a bare "rejected".
+ */
+@Component
+class ExpiryHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiryHandler.class);
+
+    private final ExpiryTransaction expiry;
+    private final Republisher republisher;
+    private final JsonMapper json;
+    private final ExpiryProperties properties;
+    private final MeterRegistry meters;
+
+    ExpiryHandler(
+            ExpiryTransaction expiry,
+            Republisher republisher,
+            JsonMapper json,
+            ExpiryProperties properties,
+            MeterRegistry meters) {
+        this.expiry = expiry;
+        this.republisher = republisher;
+        this.json = json;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    void handle(Message message) {
+        OrderCreated event;
+        try {
+            event = json.readValue(message.getBody(), OrderCreated.class);
+        } catch (JacksonException e) {
+            deadLetter(message, "malformed", e.getOriginalMessage());
+            return;
+        }
+        if (event.schemaVersion() < 1) {
+            deadLetter(message, "unsupported-schema-version", "schemaVersion " + event.schemaVersion());
+            return;
+        }
+        try {
+            decide(message, event.orderId(), expiry.expire(event.orderId()));
+        } catch (StockConflictException | DataAccessException e) {
+            retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
+        }
+    }
+
+    private void decide(Message message, String orderId, ExpiryOutcome outcome) {
+        if (outcome instanceof ExpiryOutcome.Expired expired) {
+            meters.counter("orders.expired", "trigger", "message").increment();
+            log.info("Order {} expired {} ms after its deadline; stock restored", orderId, expired.latenessMillis());
+        } else if (outcome instanceof ExpiryOutcome.AlreadyClosed closed) {
+            log.debug("Order {} is {}, nothing to expire", orderId, closed.status());
+        } else if (outcome instanceof ExpiryOutcome.NotDue notDue) {
+            meters.counter("orders.expiry.republished", "reason", "early").increment();
+            log.info("Order {} message came {} ms early; waiting", orderId, notDue.remainingMillis());
+            republisher.waitUntilDue(message, notDue.remainingMillis());
+        } else {
+            deadLetter(message, "unknown-order", "no order " + orderId);
+        }
+    }
+
+    private void retryLater(Message message, String reason, RuntimeException cause) {
+        int count = republishCount(message) + 1;
+        if (count > properties.maxRepublishes()) {
+            deadLetter(
+                    message, "retries-exhausted", "after %d republishes: %s".formatted(count - 1, cause.getMessage()));
+            return;
+        }
+        long delay = Math.min(
+                properties.retryDelay().toMillis() << Math.min(count - 1, 20),
+                properties.maxRetryDelay().toMillis());
+        meters.counter("orders.expiry.republished", "reason", reason).increment();
+        log.info("Expiry rolled back ({}), republish #{} in {} ms: {}", reason, count, delay, cause.getMessage());
+        republisher.retryLater(message, delay, count, reason);
+    }
+
+    private void deadLetter(Message message, String reason, String detail) {
+        meters.counter("orders.expiry.dead.lettered", "reason", reason).increment();
+        log.warn("Expiry message dead-lettered ({}): {}", reason, detail);
+        republisher.deadLetter(message, reason, detail == null ? reason : detail);
+    }
+
+    private static int republishCount(Message message) {
+        Object count = message.getMessageProperties().getHeaders().get(Headers.REPUBLISH_COUNT);
+        return count instanceof Number number ? number.intValue() : 0;
+    }
+}

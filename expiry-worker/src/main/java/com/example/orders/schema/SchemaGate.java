@@ -1,0 +1,84 @@
+package com.example.orders.schema;
+
+import com.example.orders.ExpiryProperties;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * order-service owns the schema (Flyway). The worker waits, at start-up, until the version it was
+ * built for is applied, reporting DOWN on its health endpoint meanwhile, and only then starts
+ * consuming; after {@code expiry.schema-wait} it gives up and the process exits with the reason.
+ */
+@Component
+public class SchemaGate implements ApplicationRunner, HealthIndicator {
+
+    /** The schema version this worker's SQL needs (order-service's V1__orders_schema.sql). */
+    static final int REQUIRED_VERSION = 1;
+
+    private static final String APPLIED = """
+            SELECT COALESCE(MAX(CAST(version AS UNSIGNED)), 0) FROM flyway_schema_history WHERE success = 1
+            """;
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaGate.class);
+
+    private final JdbcClient jdbc;
+    private final RabbitListenerEndpointRegistry listeners;
+    private final Duration patience;
+    private volatile boolean ready;
+    private volatile String waitingFor = "not checked yet";
+
+    SchemaGate(JdbcClient jdbc, RabbitListenerEndpointRegistry listeners, ExpiryProperties properties) {
+        this.jdbc = jdbc;
+        this.listeners = listeners;
+        this.patience = properties.schemaWait();
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws InterruptedException {
+        Instant giveUp = Instant.now().plus(patience);
+        while (!schemaApplied()) {
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException(
+                        "Gave up after %s waiting for order-service to apply schema version %d: %s"
+                                .formatted(patience, REQUIRED_VERSION, waitingFor));
+            }
+            log.warn("Waiting for order-service to apply schema version {}: {}", REQUIRED_VERSION, waitingFor);
+            Thread.sleep(2_000);
+        }
+        ready = true;
+        listeners.getListenerContainers().forEach(container -> container.start());
+        log.info("Schema version {} is in place; consuming expiry messages", REQUIRED_VERSION);
+    }
+
+    @Override
+    public Health health() {
+        return ready
+                ? Health.up().build()
+                : Health.down().withDetail("waitingFor", waitingFor).build();
+    }
+
+    private boolean schemaApplied() {
+        try {
+            long applied = jdbc.sql(APPLIED).query(Long.class).single();
+            waitingFor = "schema version " + applied + " found";
+            return applied >= REQUIRED_VERSION;
+        } catch (DataAccessException e) {
+            waitingFor = e.getMostSpecificCause().getMessage();
+            return false;
+        }
+    }
+}

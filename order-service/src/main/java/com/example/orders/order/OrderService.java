@@ -1,0 +1,82 @@
+package com.example.orders.order;
+
+import com.example.orders.OrdersProperties;
+import com.example.orders.outbox.Outbox;
+import com.example.orders.web.InvalidRequestException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Places orders: reserves stock, saves the order and its expiry message in one transaction. */
+@Service
+class OrderService {
+
+    private final OrderRepository orders;
+    private final StockReservation stock;
+    private final Outbox outbox;
+    private final TransactionTemplate transaction;
+    private final long timeoutMicros;
+
+    OrderService(
+            OrderRepository orders,
+            StockReservation stock,
+            Outbox outbox,
+            TransactionTemplate transaction,
+            OrdersProperties properties) {
+        this.orders = orders;
+        this.stock = stock;
+        this.outbox = outbox;
+        this.transaction = transaction;
+        this.timeoutMicros = properties.paymentTimeout().toNanos() / 1_000;
+    }
+
+    /** The placed order, and whether this call placed it (false: an earlier call with the same key did). */
+    record Placed(Order order, boolean created) {}
+
+    Placed place(OrderRequest request, String idempotencyKey) {
+        rejectDuplicateSkus(request.items());
+        if (idempotencyKey != null) {
+            Optional<Order> earlier = findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return new Placed(earlier.get(), false);
+            }
+        }
+        try {
+            return new Placed(transaction.execute(tx -> insert(request, idempotencyKey)), true);
+        } catch (DuplicateKeyException raceOnKey) {
+            // Another request with the same key committed first; ours rolled back, stock included.
+            return new Placed(findByIdempotencyKey(idempotencyKey).orElseThrow(() -> raceOnKey), false);
+        }
+    }
+
+    private Order insert(OrderRequest request, String idempotencyKey) {
+        List<Order.Item> items = stock.reserve(request.items());
+        long total = items.stream()
+                .mapToLong(item -> Math.multiplyExact(item.unitPriceCents(), (long) item.quantity()))
+                .reduce(0L, Math::addExact);
+        String id = UUID.randomUUID().toString();
+        orders.insert(id, request.customerId(), total, timeoutMicros, idempotencyKey);
+        items.forEach(item -> orders.insertItem(id, item));
+        Order order = orders.find(id).orElseThrow();
+        outbox.orderCreated(order.id(), order.customerId(), order.totalCents(), order.createdAt(), order.expiresAt());
+        return order;
+    }
+
+    private Optional<Order> findByIdempotencyKey(String key) {
+        return orders.findIdByIdempotencyKey(key).flatMap(orders::find);
+    }
+
+    private static void rejectDuplicateSkus(List<OrderRequest.Line> lines) {
+        var seen = new HashSet<String>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!seen.add(lines.get(i).sku())) {
+                throw new InvalidRequestException(
+                        "items[%d].sku".formatted(i), "appears more than once; put the total in one line");
+            }
+        }
+    }
+}

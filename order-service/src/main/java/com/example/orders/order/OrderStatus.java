@@ -1,0 +1,8 @@
+package com.example.orders.order;
+
+public enum OrderStatus {
+    PENDING,
+    PAID,
+    EXPIRED,
+    CANCELLED
+}

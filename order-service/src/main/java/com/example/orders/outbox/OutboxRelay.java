@@ -1,0 +1,93 @@
+package com.example.orders.outbox;
+
+import com.example.orders.OrdersProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes the outbox. Each batch is locked (SKIP LOCKED), published, confirmed by the broker, and
+ * only then marked sent, all in one transaction: a crash or a refused confirm leaves the rows unsent
+ * and the next run publishes them again (consumers are idempotent). While the broker is unreachable
+ * orders keep being taken and the outbox fills; the relay catches up when it returns.
+ *
+ * <p>Hand-written rather than Spring Modulith's event publication registry: the registry's AMQP
+ * externalization neither waits for publisher confirms nor sets a per-message delay header.
+ */
+@Component
+class OutboxRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final OutboxRepository outbox;
+    private final OutboxPublisher publisher;
+    private final TransactionTemplate transaction;
+    private final int batchSize;
+    private final Counter published;
+    private final Counter failures;
+    private volatile boolean failing;
+
+    OutboxRelay(
+            OutboxRepository outbox,
+            OutboxPublisher publisher,
+            TransactionTemplate transaction,
+            OrdersProperties properties,
+            MeterRegistry meters) {
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.transaction = transaction;
+        this.batchSize = properties.outbox().batchSize();
+        this.published = meters.counter("orders.outbox.published");
+        this.failures = meters.counter("orders.outbox.publish.failures");
+        Gauge.builder("orders.outbox.backlog", outbox, OutboxRepository::backlog)
+                .description("outbox messages not yet confirmed by the broker")
+                .register(meters);
+    }
+
+    @Scheduled(fixedDelayString = "${orders.outbox.poll-interval}")
+    void relay() {
+        try {
+            int sent;
+            do {
+                sent = relayBatch();
+            } while (sent == batchSize);
+            if (failing) {
+                log.info("Outbox relay is publishing again");
+                failing = false;
+            }
+        } catch (AmqpException | DataAccessException e) {
+            failures.increment();
+            if (!failing) {
+                log.warn("Outbox relay cannot publish, will retry: {}", e.toString());
+                failing = true;
+            }
+        }
+    }
+
+    @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
+    void purge() {
+        outbox.purgeSent();
+    }
+
+    private int relayBatch() {
+        Integer sent = transaction.execute(tx -> {
+            List<OutboxMessage> batch = outbox.lockUnsent(batchSize);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            publisher.publishConfirmed(batch);
+            outbox.markSent(batch.stream().map(OutboxMessage::id).toList());
+            return batch.size();
+        });
+        published.increment(sent);
+        return sent;
+    }
+}

@@ -1,0 +1,57 @@
+package com.example.orders.payment;
+
+import com.example.orders.order.Order;
+import com.example.orders.order.OrderRepository;
+import com.example.orders.web.ConflictException;
+import com.example.orders.web.NotFoundException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Marks an order paid. The payment races the expiry worker; both sides are one guarded update of the
+ * order row ({@code WHERE status = 'PENDING'}), so the row lock decides and exactly one wins. The
+ * payment also requires the deadline not to have passed by the database's clock, the same clock the
+ * worker uses to decide the order is due.
+ */
+@Service
+class PaymentService {
+
+    private static final String PAY = """
+            UPDATE orders SET status = 'PAID', payment_id = :paymentId, paid_at = NOW(3)
+            WHERE id = :id AND status = 'PENDING' AND expires_at > NOW(3)
+            """;
+
+    private final JdbcClient jdbc;
+    private final OrderRepository orders;
+
+    PaymentService(JdbcClient jdbc, OrderRepository orders) {
+        this.jdbc = jdbc;
+        this.orders = orders;
+    }
+
+    @Transactional
+    Order pay(String orderId, String paymentId) {
+        int paid =
+                jdbc.sql(PAY).param("id", orderId).param("paymentId", paymentId).update();
+        Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
+        if (paid == 1) {
+            return order;
+        }
+        return switch (order.status()) {
+            case PAID -> {
+                if (orders.paymentId(orderId).filter(paymentId::equals).isPresent()) {
+                    yield order; // the same payment again: idempotent
+                }
+                throw conflict("already-paid", "The order was paid by another payment");
+            }
+            case EXPIRED -> throw conflict("order-expired", "The order expired before it was paid");
+            case CANCELLED -> throw conflict("order-cancelled", "The order was cancelled");
+            case PENDING -> throw conflict("deadline-passed", "The payment deadline has passed");
+        };
+    }
+
+    private static ConflictException conflict(String type, String detail) {
+        return new ConflictException(type, "Payment refused", detail);
+    }
+}

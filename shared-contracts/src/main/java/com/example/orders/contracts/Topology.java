@@ -1,0 +1,85 @@
+package com.example.orders.contracts;
+
+import java.util.Map;
+
+/**
+ * Names of every exchange, queue and routing key both services use, and the arguments of the queues
+ * both declare (a queue declared twice with different arguments is refused by the broker, so they
+ * live here, once).
+ *
+ * <pre>
+ * orders.expiry.delayed (x-delayed-message, plugin only) --expire--> orders.expiry
+ * orders.expiry (direct) --wait-->   orders.expiry.wait   --(per-message TTL, dead-letter)--> expire
+ *                        --retry-->  orders.expiry.retry  --(per-message TTL, dead-letter)--> expire
+ *                        --expire--> orders.expiry        (consumed by expiry-worker)
+ *                        --dead-->   orders.expiry.dlq    (messages that can never succeed, with the reason)
+ * orders.events (topic)  --order.expired--> whoever binds a queue
+ * </pre>
+ */
+public final class Topology {
+
+    /** Direct exchange every expiry message passes through. */
+    public static final String EXPIRY_EXCHANGE = "orders.expiry";
+
+    /** The delayed-message-exchange plugin's exchange; messages wait inside it for their x-delay. */
+    public static final String DELAYED_EXCHANGE = "orders.expiry.delayed";
+
+    /** Work queue: messages whose time has come. expiry-worker consumes it. */
+    public static final String EXPIRY_QUEUE = "orders.expiry";
+
+    /** Stock-RabbitMQ delay: messages wait here until their per-message TTL runs out. */
+    public static final String WAIT_QUEUE = "orders.expiry.wait";
+
+    /** Short delays of republished messages (lock conflicts, transient failures). */
+    public static final String RETRY_QUEUE = "orders.expiry.retry";
+
+    /** Messages that can never succeed, each with {@link Headers#DEAD_LETTER_REASON}. */
+    public static final String DEAD_LETTER_QUEUE = "orders.expiry.dlq";
+
+    public static final String EXPIRE_KEY = "expire";
+    public static final String WAIT_KEY = "wait";
+    public static final String RETRY_KEY = "retry";
+    public static final String DEAD_KEY = "dead";
+
+    /** Topic exchange for domain events other systems may subscribe to. */
+    public static final String EVENTS_EXCHANGE = "orders.events";
+
+    public static final String ORDER_EXPIRED_KEY = "order.expired";
+
+    private Topology() {}
+
+    /** Quorum queue whose expired messages are dead-lettered, at least once, to the work queue. */
+    public static Map<String, Object> delayQueueArguments() {
+        return Map.of(
+                "x-queue-type", "quorum",
+                "x-dead-letter-exchange", EXPIRY_EXCHANGE,
+                "x-dead-letter-routing-key", EXPIRE_KEY,
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
+    }
+
+    /**
+     * The work queue. A message the worker rejects, or one redelivered more than the limit (a poison
+     * message that keeps killing the consumer), goes to the dead-letter queue.
+     */
+    public static Map<String, Object> expiryQueueArguments() {
+        return Map.of(
+                "x-queue-type",
+                "quorum",
+                "x-dead-letter-exchange",
+                EXPIRY_EXCHANGE,
+                "x-dead-letter-routing-key",
+                DEAD_KEY,
+                "x-delivery-limit",
+                20);
+    }
+
+    public static Map<String, Object> deadLetterQueueArguments() {
+        return Map.of("x-queue-type", "quorum");
+    }
+
+    /** Arguments of the plugin's exchange: it routes like a direct exchange once the delay is over. */
+    public static Map<String, Object> delayedExchangeArguments() {
+        return Map.of("x-delayed-type", "direct");
+    }
+}
