@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Makes sure the local RabbitMQ and MariaDB/MySQL are running and hold what the services and the
+# tests need: databases `orders` and `orders_test`, a user `orders`/`orders` with rights on them, and
+# a RabbitMQ vhost `orders-test` for the tests (so they never touch a running local stack).
+# Idempotent. Uses the database's root account over the local socket and rabbitmqctl, when present.
+set -euo pipefail
+
+say() { printf '[prepare] %s\n' "$*"; }
+
+db_client() { command -v mariadb || command -v mysql || true; }
+
+start_mariadb() {
+  if mariadb-admin ping --silent >/dev/null 2>&1 || mysqladmin ping --silent >/dev/null 2>&1; then return; fi
+  say "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 60); do
+    mariadb-admin ping --silent >/dev/null 2>&1 && return
+    sleep 1
+  done
+  say "MariaDB did not come up" && exit 1
+}
+
+start_rabbitmq() {
+  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then return; fi
+  say "starting RabbitMQ"
+  rabbitmq-server -detached
+  for _ in $(seq 1 90); do
+    rabbitmq-diagnostics -q ping >/dev/null 2>&1 && return
+    sleep 1
+  done
+  say "RabbitMQ did not come up" && exit 1
+}
+
+if [ -x /usr/sbin/mariadbd ]; then start_mariadb; fi
+if command -v rabbitmq-server >/dev/null; then start_rabbitmq; fi
+
+client=$(db_client)
+if [ -n "$client" ] && "$client" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+  "$client" -uroot <<'SQL'
+CREATE DATABASE IF NOT EXISTS orders;
+CREATE DATABASE IF NOT EXISTS orders_test;
+CREATE USER IF NOT EXISTS 'orders'@'localhost' IDENTIFIED BY 'orders';
+CREATE USER IF NOT EXISTS 'orders'@'127.0.0.1' IDENTIFIED BY 'orders';
+GRANT ALL PRIVILEGES ON orders.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON orders_test.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
+SQL
+  say "database: orders and orders_test, user orders/orders"
+else
+  say "no root access to the database here: create databases orders, orders_test and user orders/orders yourself"
+fi
+
+if command -v rabbitmqctl >/dev/null; then
+  rabbitmqctl -q add_vhost orders-test 2>/dev/null || true
+  rabbitmqctl -q set_permissions -p orders-test guest '.*' '.*' '.*' >/dev/null
+  say "broker: vhost orders-test for the tests"
+else
+  say "no rabbitmqctl here: create vhost orders-test with rights for guest yourself"
+fi
