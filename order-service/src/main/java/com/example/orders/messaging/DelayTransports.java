@@ -89,7 +89,10 @@ public class DelayTransports implements InfoContributor {
         connections.createConnection().close();
         Connection probe = null;
         try {
-            probe = connections.getRabbitConnectionFactory().newConnection("order-service-delay-probe");
+            com.rabbitmq.client.ConnectionFactory quiet =
+                    connections.getRabbitConnectionFactory().clone();
+            quiet.setExceptionHandler(new QuietExceptionHandler()); // the broker closing it is the expected answer
+            probe = quiet.newConnection("order-service-delay-probe");
             Channel channel = probe.createChannel();
             channel.exchangeDeclare(
                     Topology.DELAYED_EXCHANGE, "x-delayed-message", true, false, Topology.delayedExchangeArguments());
@@ -120,5 +123,12 @@ public class DelayTransports implements InfoContributor {
             }
         }
         return false;
+    }
+
+    private static final class QuietExceptionHandler extends com.rabbitmq.client.impl.DefaultExceptionHandler {
+        @Override
+        public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+            log.debug("Delay transport probe connection closed: {}", exception.toString());
+        }
     }
 }

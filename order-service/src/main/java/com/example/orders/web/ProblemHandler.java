@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -20,7 +21,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
 
 /**
  * Every error leaves as an RFC 9457 problem with a stable {@code type}; invalid input names the
@@ -98,9 +98,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String field = "body";
         String message = "is not readable JSON";
-        if (e.getCause() instanceof DatabindException databind
-                && !databind.getPath().isEmpty()) {
-            field = path(databind.getPath());
+        if (e.getCause() instanceof JacksonException jackson
+                && !jackson.getPath().isEmpty()) {
+            field = path(jackson.getPath());
             message = "has the wrong type or is out of range";
         } else if (e.getCause() instanceof JacksonException) {
             message = "is not valid JSON";
@@ -113,8 +113,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getType().equals(URI.create("about:blank"))) {
-            problem.setType(URI.create(TYPE_BASE + "http-" + status.value()));
+        if (body instanceof ProblemDetail problem) {
+            if (problem.getType() == null || problem.getType().equals(URI.create("about:blank"))) {
+                problem.setType(URI.create(TYPE_BASE + "http-" + status.value()));
+            }
+            // Spring would negotiate plain JSON for errors raised before a handler was chosen (e.g. 415).
+            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         }
         return super.createResponseEntity(body, headers, status, request);
     }

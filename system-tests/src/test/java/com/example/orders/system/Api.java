@@ -44,7 +44,8 @@ final class Api {
         String sku = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         Response put = putProduct(sku, Map.of("name", "Product " + sku, "priceCents", priceCents, "stock", stock));
         if (put.status() != 201) {
-            throw new IllegalStateException("PUT product answered " + put.status() + ": " + put.raw().body());
+            throw new IllegalStateException(
+                    "PUT product answered " + put.status() + ": " + put.raw().body());
         }
         return sku;
     }
@@ -94,16 +95,17 @@ final class Api {
 
     /** A counter of the worker's Prometheus endpoint, summed over its tags; 0 if not yet registered. */
     double workerMetric(String name) {
-        String text = exchangeText(HttpRequest.newBuilder(URI.create(workerUrl + "/actuator/prometheus")).build());
+        String text = exchangeText(HttpRequest.newBuilder(URI.create(workerUrl + "/actuator/prometheus"))
+                .build());
         return text.lines()
-                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + (name.endsWith("}") ? "" : "{")))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }
 
     JsonNode orderServiceInfo() {
-        return JSON.readTree(
-                exchangeText(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/info")).build()));
+        return JSON.readTree(exchangeText(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/info")).build()));
     }
 
     static Map<String, Object> orderBody(String customerId, Map<String, Integer> lines) {

@@ -44,8 +44,7 @@ final class Broker implements AutoCloseable {
     static String orderCreated(String orderId, java.time.Instant expiresAt) {
         return """
                 {"schemaVersion":1,"eventId":"%s","occurredAt":"%s","orderId":"%s","customerId":"c","totalCents":1,"expiresAt":"%s"}
-                """
-                .formatted(UUID.randomUUID(), java.time.Instant.now(), orderId, expiresAt)
+                """.formatted(UUID.randomUUID(), java.time.Instant.now(), orderId, expiresAt)
                 .strip();
     }
 
@@ -70,7 +69,9 @@ final class Broker implements AutoCloseable {
         List<Dead> dead = new ArrayList<>();
         GetResponse response;
         while ((response = channel.basicGet(Topology.DEAD_LETTER_QUEUE, true)) != null) {
-            Map<String, Object> headers = response.getProps().getHeaders() == null ? Map.of() : response.getProps().getHeaders();
+            Map<String, Object> headers = response.getProps().getHeaders() == null
+                    ? Map.of()
+                    : response.getProps().getHeaders();
             dead.add(new Dead(new String(response.getBody(), StandardCharsets.UTF_8), headers));
         }
         return dead;

@@ -42,7 +42,8 @@ class OrderLifecycleIT {
                     .as("expired by its message, not rescued by the sweep")
                     .isEqualTo(rescuedBefore);
             await().atMost(WITHIN_SECONDS)
-                    .untilAsserted(() -> assertThat(String.join("\n", broker.drain(events))).contains(id));
+                    .untilAsserted(() ->
+                            assertThat(String.join("\n", broker.drain(events))).contains(id));
         }
     }
 
@@ -58,7 +59,8 @@ class OrderLifecycleIT {
         assertThat(paid.body().path("paidAt").isString()).isTrue();
 
         await().atMost(WITHIN_SECONDS)
-                .until(() -> Instant.now().isAfter(placed.instant("expiresAt").plus(SystemUnderTest.SWEEP_GRACE.plusSeconds(2))));
+                .until(() -> Instant.now()
+                        .isAfter(placed.instant("expiresAt").plus(SystemUnderTest.SWEEP_GRACE.plusSeconds(2))));
         assertThat(api.status(id)).isEqualTo("PAID");
         assertThat(api.stock(sku)).isEqualTo(2);
     }
@@ -68,7 +70,8 @@ class OrderLifecycleIT {
         String sku = api.newProduct("kettle", 3, 2500);
         Api.Response placed = api.order(Map.of(sku, 1));
         String id = placed.text("id");
-        await().atMost(WITHIN_SECONDS).until(() -> Instant.now().isAfter(placed.instant("expiresAt").plusMillis(50)));
+        await().atMost(WITHIN_SECONDS)
+                .until(() -> Instant.now().isAfter(placed.instant("expiresAt").plusMillis(50)));
 
         Api.Response late = api.pay(id, "late-" + id);
 
@@ -78,7 +81,9 @@ class OrderLifecycleIT {
         Api.Response order = api.getOrder(id);
         assertThat(order.body().path("paidAt").isNull()).isTrue();
         assertThat(api.stock(sku)).isEqualTo(3);
-        assertThat(api.pay(id, "late-" + id).status()).as("still refused once expired").isEqualTo(409);
+        assertThat(api.pay(id, "late-" + id).status())
+                .as("still refused once expired")
+                .isEqualTo(409);
     }
 
     @Test
@@ -127,7 +132,11 @@ class OrderLifecycleIT {
 
     @Test
     void autoDelayTransportSaysWhichItChose() {
-        assertThat(api.orderServiceInfo().path("delayTransport").path("configured").asString()).isEqualTo("auto");
+        assertThat(api.orderServiceInfo()
+                        .path("delayTransport")
+                        .path("configured")
+                        .asString())
+                .isEqualTo("auto");
         assertThat(api.orderServiceInfo().path("delayTransport").path("active").asString())
                 .as("this project's machines run stock RabbitMQ without the plugin")
                 .isEqualTo("dead-letter-ttl");

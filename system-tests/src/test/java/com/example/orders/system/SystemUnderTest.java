@@ -73,9 +73,12 @@ final class SystemUnderTest {
         system.launch(
                 "expiry-worker",
                 Map.of(
-                        "SERVER_PORT", port(system.workerUrl),
-                        "EXPIRY_SWEEP_INTERVAL", "1s",
-                        "EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"),
+                        "SERVER_PORT",
+                        port(system.workerUrl),
+                        "EXPIRY_SWEEP_INTERVAL",
+                        "1s",
+                        "EXPIRY_SWEEP_GRACE",
+                        SWEEP_GRACE.toSeconds() + "s"),
                 common);
         system.awaitUp(system.workerUrl);
         return system;
@@ -99,17 +102,21 @@ final class SystemUnderTest {
 
     private void awaitUp(String baseUrl) {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            processes.forEach(p -> {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("a service exited; see target/system-tests/*.log");
-                }
-            });
-            HttpResponse<String> health = http.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return health.statusCode() == 200 && health.body().contains("\"UP\"");
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    processes.forEach(p -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("a service exited; see target/system-tests/*.log");
+                        }
+                    });
+                    HttpResponse<String> health = http.send(
+                            HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return health.statusCode() == 200 && health.body().contains("\"UP\"");
+                });
     }
 
     private void stop() {

@@ -1,0 +1,35 @@
+package com.example.orders.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.example.orders.contracts.Topology;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A delayed message that never arrives must not leave an order pending and its stock locked away. */
+class LostMessageIT {
+
+    private final Api api = new Api(SystemUnderTest.get());
+
+    @Test
+    void orderWhoseExpiryMessageIsDeletedFromTheBrokerIsStillExpiredByTheSweep() throws Exception {
+        String sku = api.newProduct("lost", 6, 100);
+        double rescuedBefore = api.workerMetric("orders_expiry_sweep_rescued_total");
+        String id = api.order(Map.of(sku, 5)).text("id");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Database.count(
+                                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND payload LIKE ?",
+                                "%" + id + "%")
+                        == 1);
+
+        try (var broker = new Broker()) {
+            broker.purge(Topology.WAIT_QUEUE);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("EXPIRED"));
+        assertThat(api.stock(sku)).isEqualTo(6);
+        assertThat(api.workerMetric("orders_expiry_sweep_rescued_total")).isGreaterThan(rescuedBefore);
+    }
+}
