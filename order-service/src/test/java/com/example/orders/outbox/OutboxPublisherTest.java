@@ -1,0 +1,76 @@
+package com.example.orders.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.orders.contracts.DelayTransport;
+import com.example.orders.contracts.Headers;
+import com.example.orders.contracts.Topology;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageDeliveryMode;
+
+/** Where each outbox row goes, and how it waits, under each delay transport. */
+class OutboxPublisherTest {
+
+    private static OutboxMessage expiry(long delayMillis) {
+        return new OutboxMessage(
+                1, "event-1", "OrderCreated", "expiry", Topology.EXPIRE_KEY, "{\"orderId\":\"o-1\"}", delayMillis);
+    }
+
+    @Test
+    void withThePluginTheMessageWaitsInTheDelayedExchangeForTheTimeLeft() {
+        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(900_000), DelayTransport.DELAYED_EXCHANGE);
+
+        assertThat(routed.exchange()).isEqualTo(Topology.DELAYED_EXCHANGE);
+        assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+        assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
+                .isEqualTo(900_000L);
+        assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
+    }
+
+    @Test
+    void withStockRabbitMqTheMessageWaitsInTheWaitQueueWithAPerMessageTtl() {
+        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(900_000), DelayTransport.DEAD_LETTER_TTL);
+
+        assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
+        assertThat(routed.routingKey()).isEqualTo(Topology.WAIT_KEY);
+        assertThat(routed.message().getMessageProperties().getExpiration()).isEqualTo("900000");
+        assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
+                .isNull();
+    }
+
+    @Test
+    void aMessageAlreadyDueGoesStraightToTheWorkQueueWhateverTheTransport() {
+        for (DelayTransport transport :
+                new DelayTransport[] {DelayTransport.DELAYED_EXCHANGE, DelayTransport.DEAD_LETTER_TTL}) {
+            OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(0), transport);
+            assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
+            assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+        }
+    }
+
+    @Test
+    void everyMessageIsPersistentJsonNamedByItsEventId() {
+        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(10), DelayTransport.DEAD_LETTER_TTL);
+
+        var properties = routed.message().getMessageProperties();
+        assertThat(properties.getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        assertThat(properties.getContentType()).isEqualTo("application/json");
+        assertThat(properties.getMessageId()).isEqualTo("event-1");
+        assertThat(properties.<Object>getHeader(Headers.EVENT_TYPE)).isEqualTo("OrderCreated");
+        assertThat(new String(routed.message().getBody(), StandardCharsets.UTF_8))
+                .contains("o-1");
+    }
+
+    @Test
+    void domainEventsGoToTheEventsExchangeUndelayed() {
+        var event = new OutboxMessage(2, "event-2", "OrderExpired", "events", Topology.ORDER_EXPIRED_KEY, "{}", 0);
+
+        OutboxPublisher.Routed routed = OutboxPublisher.route(event, DelayTransport.DELAYED_EXCHANGE);
+
+        assertThat(routed.exchange()).isEqualTo(Topology.EVENTS_EXCHANGE);
+        assertThat(routed.routingKey()).isEqualTo(Topology.ORDER_EXPIRED_KEY);
+        assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
+                .isNull();
+    }
+}
