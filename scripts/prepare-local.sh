@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the local RabbitMQ and MariaDB/MySQL are running and hold what the services and the
-# tests need: databases `orders` and `orders_test`, a user `orders`/`orders` with rights on them, and
-# a RabbitMQ vhost `orders-test` for the tests (so they never touch a running local stack).
+# Makes sure the local RabbitMQ and MariaDB/MySQL are running and hold what the services, the tests,
+# the chaos run and the benchmarks need: databases `orders`, `orders_test`, `orders_chaos` and
+# `orders_bench`, a user `orders`/`orders` with rights on them, and RabbitMQ vhosts `orders-test`,
+# `orders-chaos` and `orders-bench` (so none of them touches a running local stack or each other).
 # Idempotent. Uses the database's root account over the local socket and rabbitmqctl, when present.
 set -euo pipefail
 
@@ -39,20 +40,26 @@ if [ -n "$client" ] && "$client" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
   "$client" -uroot <<'SQL'
 CREATE DATABASE IF NOT EXISTS orders;
 CREATE DATABASE IF NOT EXISTS orders_test;
+CREATE DATABASE IF NOT EXISTS orders_chaos;
+CREATE DATABASE IF NOT EXISTS orders_bench;
 CREATE USER IF NOT EXISTS 'orders'@'localhost' IDENTIFIED BY 'orders';
 CREATE USER IF NOT EXISTS 'orders'@'127.0.0.1' IDENTIFIED BY 'orders';
 GRANT ALL PRIVILEGES ON orders.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON orders_test.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON orders_chaos.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON orders_bench.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
 SQL
-  say "database: orders and orders_test, user orders/orders"
+  say "database: orders, orders_test, orders_chaos, orders_bench; user orders/orders"
 else
   say "no root access to the database here: create databases orders, orders_test and user orders/orders yourself"
 fi
 
 if command -v rabbitmqctl >/dev/null; then
-  rabbitmqctl -q add_vhost orders-test 2>/dev/null || true
-  rabbitmqctl -q set_permissions -p orders-test guest '.*' '.*' '.*' >/dev/null
-  say "broker: vhost orders-test for the tests"
+  for vhost in orders-test orders-chaos orders-bench; do
+    rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
+    rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
+  done
+  say "broker: vhosts orders-test, orders-chaos, orders-bench"
 else
   say "no rabbitmqctl here: create vhost orders-test with rights for guest yourself"
 fi
