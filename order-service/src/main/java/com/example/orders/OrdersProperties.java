@@ -1,18 +1,38 @@
 package com.example.orders;
 
 import com.example.orders.contracts.DelayTransport;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything order-service lets an operator set, under {@code orders.*}; defaults in application.yml.
+ * The credentials have no default: the service refuses to start without them.
  *
  * @param paymentTimeout how long an order waits for payment before it expires
  * @param delayTransport how the expiry message is delayed until the deadline
  * @param outbox how the relay publishes the outbox
+ * @param storefrontTokens bearer tokens a storefront may call {@code /api/**} with (several, to rotate)
+ * @param paymentSecrets HMAC secrets a payment provider may sign with (several, to rotate)
+ * @param paymentSignatureTolerance how far a signature's timestamp may be from now
  */
 @ConfigurationProperties("orders")
-public record OrdersProperties(Duration paymentTimeout, DelayTransport delayTransport, Outbox outbox) {
+@Validated
+public record OrdersProperties(
+        @NotNull Duration paymentTimeout,
+        @NotNull DelayTransport delayTransport,
+        @NotNull Outbox outbox,
+
+        @NotEmpty(message = "set ORDERS_STOREFRONT_TOKENS (comma-separated)")
+        List<String> storefrontTokens,
+
+        @NotEmpty(message = "set ORDERS_PAYMENT_SECRETS (comma-separated)")
+        List<String> paymentSecrets,
+
+        @NotNull Duration paymentSignatureTolerance) {
 
     /**
      * @param pollInterval pause between relay runs when the outbox is empty

@@ -3,10 +3,14 @@ package com.example.orders.order;
 import com.example.orders.OrdersProperties;
 import com.example.orders.outbox.Outbox;
 import com.example.orders.web.InvalidRequestException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -15,23 +19,28 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class OrderService {
 
+    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+
     private final OrderRepository orders;
     private final StockReservation stock;
     private final Outbox outbox;
     private final TransactionTemplate transaction;
     private final long timeoutMicros;
+    private final Counter created;
 
     OrderService(
             OrderRepository orders,
             StockReservation stock,
             Outbox outbox,
             TransactionTemplate transaction,
-            OrdersProperties properties) {
+            OrdersProperties properties,
+            MeterRegistry meters) {
         this.orders = orders;
         this.stock = stock;
         this.outbox = outbox;
         this.transaction = transaction;
         this.timeoutMicros = properties.paymentTimeout().toNanos() / 1_000;
+        this.created = meters.counter("orders.created");
     }
 
     /** The placed order, and whether this call placed it (false: an earlier call with the same key did). */
@@ -46,7 +55,16 @@ class OrderService {
             }
         }
         try {
-            return new Placed(transaction.execute(tx -> insert(request, idempotencyKey)), true);
+            Order order = transaction.execute(tx -> insert(request, idempotencyKey));
+            created.increment();
+            log.info(
+                    "Order {} PENDING for customer {}: {} items, {} cents, expires at {}",
+                    order.id(),
+                    order.customerId(),
+                    order.items().size(),
+                    order.totalCents(),
+                    order.expiresAt());
+            return new Placed(order, true);
         } catch (DuplicateKeyException raceOnKey) {
             // Another request with the same key committed first; ours rolled back, stock included.
             return new Placed(findByIdempotencyKey(idempotencyKey).orElseThrow(() -> raceOnKey), false);

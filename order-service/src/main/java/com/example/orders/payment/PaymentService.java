@@ -4,6 +4,9 @@ import com.example.orders.order.Order;
 import com.example.orders.order.OrderRepository;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,12 +25,16 @@ class PaymentService {
             WHERE id = :id AND status = 'PENDING' AND expires_at > NOW(3)
             """;
 
+    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
+
     private final JdbcClient jdbc;
     private final OrderRepository orders;
+    private final MeterRegistry meters;
 
-    PaymentService(JdbcClient jdbc, OrderRepository orders) {
+    PaymentService(JdbcClient jdbc, OrderRepository orders, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.orders = orders;
+        this.meters = meters;
     }
 
     @Transactional
@@ -36,6 +43,8 @@ class PaymentService {
                 jdbc.sql(PAY).param("id", orderId).param("paymentId", paymentId).update();
         Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
         if (paid == 1) {
+            meters.counter("orders.paid").increment();
+            log.info("Order {} PAID by payment {}", orderId, paymentId);
             return order;
         }
         return switch (order.status()) {
@@ -51,7 +60,9 @@ class PaymentService {
         };
     }
 
-    private static ConflictException conflict(String type, String detail) {
+    private ConflictException conflict(String type, String detail) {
+        meters.counter("orders.payment.refused", "reason", type).increment();
+        log.info("Payment refused ({}): {}", type, detail);
         return new ConflictException(type, "Payment refused", detail);
     }
 }

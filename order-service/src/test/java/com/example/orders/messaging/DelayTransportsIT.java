@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayTransport;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -72,7 +73,10 @@ class DelayTransportsIT {
         return new OrdersProperties(
                 Duration.ofMinutes(15),
                 transport,
-                new OrdersProperties.Outbox(Duration.ofMillis(100), 100, Duration.ofSeconds(5)));
+                new OrdersProperties.Outbox(Duration.ofMillis(100), 100, Duration.ofSeconds(5)),
+                List.of("token"),
+                List.of("secret"),
+                Duration.ofMinutes(5));
     }
 
     static CachingConnectionFactory connections() {

@@ -6,11 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,13 +87,67 @@ final class Api {
         return getOrder(orderId).text("status");
     }
 
+    /** A payment provider's call, signed as the contract says. */
     Response pay(String orderId, String paymentId) {
-        return send("POST", "/api/orders/" + orderId + "/payment", Map.of("paymentId", paymentId), Map.of());
+        String body = JSON.writeValueAsString(Map.of("paymentId", paymentId));
+        return payRaw(orderId, body, sign(SystemUnderTest.PAYMENT_SECRET, freshTimestamp(body), body));
+    }
+
+    private static final Map<String, Set<Long>> SIGNED = new HashMap<>();
+
+    /**
+     * A provider signs every delivery afresh, and the service refuses a signature it has seen. Two
+     * calls with the same body in the same second would sign alike, so each call here takes a
+     * timestamp not yet used for its body, within the accepted window (now, or a few seconds back).
+     */
+    private static synchronized long freshTimestamp(String body) {
+        Set<Long> used = SIGNED.computeIfAbsent(body, b -> new HashSet<>());
+        long timestamp = Instant.now().getEpochSecond();
+        while (!used.add(timestamp)) {
+            timestamp--;
+        }
+        return timestamp;
+    }
+
+    Response payRaw(String orderId, String body, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/api/orders/" + orderId + "/payment"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("Payment-Signature", signature);
+        }
+        return exchange(request.build());
+    }
+
+    /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">}. */
+    static String sign(String secret, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Response withToken(String method, String path, String token) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return exchange(request.build());
+    }
+
+    String getText(String path) {
+        return exchangeText(HttpRequest.newBuilder(URI.create(baseUrl + path)).build());
     }
 
     Response sendRaw(String method, String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer dev-storefront-token")
+                .header("Authorization", "Bearer " + SystemUnderTest.STOREFRONT_TOKEN)
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -120,7 +182,7 @@ final class Api {
 
     private Response send(String method, String path, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer dev-storefront-token")
+                .header("Authorization", "Bearer " + SystemUnderTest.STOREFRONT_TOKEN)
                 .method(
                         method,
                         body == null

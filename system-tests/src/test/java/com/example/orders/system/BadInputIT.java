@@ -128,7 +128,8 @@ class BadInputIT {
     @Test
     void paymentWithoutPaymentIdIsRefusedAndLeavesTheOrderPending() {
         String id = api.order(Map.of(sku, 1)).text("id");
-        Api.Response response = api.sendRaw("POST", "/api/orders/" + id + "/payment", "{}", "application/json");
+        Api.Response response = api.payRaw(
+                id, "{}", Api.sign(SystemUnderTest.PAYMENT_SECRET, Instant.now().getEpochSecond(), "{}"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().path("errors").findValuesAsString("field")).contains("paymentId");
         assertThat(api.status(id)).isEqualTo("PENDING");

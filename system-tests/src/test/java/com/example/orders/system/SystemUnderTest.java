@@ -27,6 +27,12 @@ final class SystemUnderTest {
     static final Duration PAYMENT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration SWEEP_GRACE = Duration.ofSeconds(3);
 
+    static final String STOREFRONT_TOKEN = "it-storefront-token";
+    /** The provider's current secret; the service also still accepts an older one (rotation). */
+    static final String PAYMENT_SECRET = "it-payment-secret";
+
+    static final String OLD_PAYMENT_SECRET = "it-payment-secret-old";
+
     static final String DB_URL = env("IT_DATASOURCE_URL", "jdbc:mysql://127.0.0.1:3306/orders_test");
     static final String DB_USER = env("IT_DATASOURCE_USERNAME", "orders");
     static final String DB_PASSWORD = env("IT_DATASOURCE_PASSWORD", "orders");
@@ -67,7 +73,9 @@ final class SystemUnderTest {
                 "SPRING_RABBITMQ_HOST", RABBIT_HOST,
                 "SPRING_RABBITMQ_VIRTUAL_HOST", RABBIT_VHOST,
                 "ORDERS_PAYMENT_TIMEOUT", PAYMENT_TIMEOUT.toSeconds() + "s",
-                "ORDERS_DELAY_TRANSPORT", "auto");
+                "ORDERS_DELAY_TRANSPORT", "auto",
+                "ORDERS_STOREFRONT_TOKENS", "another-storefront," + STOREFRONT_TOKEN,
+                "ORDERS_PAYMENT_SECRETS", OLD_PAYMENT_SECRET + "," + PAYMENT_SECRET);
         system.launch("order-service", Map.of("SERVER_PORT", port(system.orderServiceUrl)), common);
         system.awaitUp(system.orderServiceUrl);
         system.launch(
