@@ -49,7 +49,10 @@ GRANT ALL PRIVILEGES ON orders_test.* TO 'orders'@'localhost', 'orders'@'127.0.0
 GRANT ALL PRIVILEGES ON orders_chaos.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON orders_bench.* TO 'orders'@'localhost', 'orders'@'127.0.0.1';
 SQL
-  say "database: orders, orders_test, orders_chaos, orders_bench; user orders/orders"
+  # The compose stack's least-privilege users, with the same grants on orders_test: the end-to-end
+  # tests run each service as its own user.
+  sed 's/`orders`\./`orders_test`./g' docker/mysql/init/01-service-users.sql | "$client" -uroot
+  say "database: orders, orders_test, orders_chaos, orders_bench; user orders/orders; service users on orders_test"
 else
   say "no root access to the database here: create databases orders, orders_test and user orders/orders yourself"
 fi
@@ -59,7 +62,21 @@ if command -v rabbitmqctl >/dev/null; then
     rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
     rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
   done
-  say "broker: vhosts orders-test, orders-chaos, orders-bench"
+  # The compose stack's per-service users and permissions (docker/rabbitmq/definitions.json), on the
+  # tests' vhost, with their development passwords (<user>-dev).
+  python3 - <<'PY'
+import json, subprocess
+definitions = json.load(open("docker/rabbitmq/definitions.json"))
+for p in definitions["permissions"]:
+    if p["user"] == "admin":
+        continue
+    user = p["user"]
+    subprocess.run(["rabbitmqctl", "-q", "add_user", user, user + "-dev"], capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "change_password", user, user + "-dev"], check=True, capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", "orders-test", user,
+                    p["configure"], p["write"], p["read"]], check=True, capture_output=True)
+PY
+  say "broker: vhosts orders-test, orders-chaos, orders-bench; service users on orders-test"
 else
   say "no rabbitmqctl here: create vhost orders-test with rights for guest yourself"
 fi

@@ -9,17 +9,21 @@ import java.util.Map;
  *
  * <pre>
  * orders.expiry.delayed (x-delayed-message, plugin only) --expire--> orders.expiry
- * orders.expiry (direct) --wait-->   orders.expiry.wait   --(per-message TTL, dead-letter)--> expire
- *                        --retry-->  orders.expiry.retry  --(per-message TTL, dead-letter)--> expire
- *                        --expire--> orders.expiry        (consumed by expiry-worker)
- *                        --dead-->   orders.expiry.dlq    (messages that can never succeed, with the reason)
+ * orders.expiry.direct (direct) --wait-->   orders.expiry.wait   --(per-message TTL, dead-letter)--> expire
+ *                               --retry-->  orders.expiry.retry  --(per-message TTL, dead-letter)--> expire
+ *                               --expire--> orders.expiry        (consumed by expiry-worker)
+ *                               --dead-->   orders.expiry.dlq    (messages that can never succeed, with the reason)
  * orders.events (topic)  --order.expired--> whoever binds a queue
  * </pre>
  */
 public final class Topology {
 
-    /** Direct exchange every expiry message passes through. */
-    public static final String EXPIRY_EXCHANGE = "orders.expiry";
+    /**
+     * Direct exchange every expiry message passes through. Not named like the work queue: broker
+     * permissions are regexes over names, and order-service must be able to bind to this exchange
+     * (read) without being able to consume the work queue (read).
+     */
+    public static final String EXPIRY_EXCHANGE = "orders.expiry.direct";
 
     /** The delayed-message-exchange plugin's exchange; messages wait inside it for their x-delay. */
     public static final String DELAYED_EXCHANGE = "orders.expiry.delayed";

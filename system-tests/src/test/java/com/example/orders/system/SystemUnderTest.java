@@ -66,27 +66,43 @@ final class SystemUnderTest {
         emptyDatabase();
         Broker.deleteTopology();
         var system = new SystemUnderTest(freePort(), freePort());
+        // Each service runs as its own least-privileged database and broker user, as in the compose
+        // stack (scripts/prepare-local.sh creates them from docker/mysql/init and docker/rabbitmq).
         Map<String, String> common = Map.of(
-                "SPRING_DATASOURCE_URL", DB_URL,
-                "SPRING_DATASOURCE_USERNAME", DB_USER,
-                "SPRING_DATASOURCE_PASSWORD", DB_PASSWORD,
-                "SPRING_RABBITMQ_HOST", RABBIT_HOST,
-                "SPRING_RABBITMQ_VIRTUAL_HOST", RABBIT_VHOST,
-                "ORDERS_PAYMENT_TIMEOUT", PAYMENT_TIMEOUT.toSeconds() + "s",
-                "ORDERS_DELAY_TRANSPORT", "auto",
-                "ORDERS_STOREFRONT_TOKENS", "another-storefront," + STOREFRONT_TOKEN,
-                "ORDERS_PAYMENT_SECRETS", OLD_PAYMENT_SECRET + "," + PAYMENT_SECRET);
-        system.launch("order-service", Map.of("SERVER_PORT", port(system.orderServiceUrl)), common);
+                "SPRING_DATASOURCE_URL",
+                DB_URL,
+                "SPRING_RABBITMQ_HOST",
+                RABBIT_HOST,
+                "SPRING_RABBITMQ_VIRTUAL_HOST",
+                RABBIT_VHOST,
+                "ORDERS_PAYMENT_TIMEOUT",
+                PAYMENT_TIMEOUT.toSeconds() + "s",
+                "ORDERS_DELAY_TRANSPORT",
+                "auto",
+                "ORDERS_STOREFRONT_TOKENS",
+                "another-storefront," + STOREFRONT_TOKEN,
+                "ORDERS_PAYMENT_SECRETS",
+                OLD_PAYMENT_SECRET + "," + PAYMENT_SECRET);
+        system.launch(
+                "order-service",
+                Map.of(
+                        "SERVER_PORT", port(system.orderServiceUrl),
+                        "SPRING_DATASOURCE_USERNAME", "order_service",
+                        "SPRING_DATASOURCE_PASSWORD", "order-service-dev",
+                        "SPRING_RABBITMQ_USERNAME", "order-service",
+                        "SPRING_RABBITMQ_PASSWORD", "order-service-dev"),
+                common);
         system.awaitUp(system.orderServiceUrl);
         system.launch(
                 "expiry-worker",
                 Map.of(
-                        "SERVER_PORT",
-                        port(system.workerUrl),
-                        "EXPIRY_SWEEP_INTERVAL",
-                        "1s",
-                        "EXPIRY_SWEEP_GRACE",
-                        SWEEP_GRACE.toSeconds() + "s"),
+                        "SERVER_PORT", port(system.workerUrl),
+                        "SPRING_DATASOURCE_USERNAME", "expiry_worker",
+                        "SPRING_DATASOURCE_PASSWORD", "expiry-worker-dev",
+                        "SPRING_RABBITMQ_USERNAME", "expiry-worker",
+                        "SPRING_RABBITMQ_PASSWORD", "expiry-worker-dev",
+                        "EXPIRY_SWEEP_INTERVAL", "1s",
+                        "EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"),
                 common);
         system.awaitUp(system.workerUrl);
         return system;
