@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -58,7 +56,9 @@ final class PaymentSignatureFilter extends OncePerRequestFilter {
                 .ifPresentOrElse(
                         accepted -> {
                             if (replays.firstUse(accepted)) {
-                                SecurityContextHolder.getContext().setAuthentication(new PaymentProvider());
+                                SecurityContextHolder.getContext()
+                                        .setAuthentication(
+                                                new CallerAuthentication("payment-provider", Roles.PAYMENT_PROVIDER));
                             } else {
                                 log.warn("Replayed payment signature refused on {}", request.getRequestURI());
                             }
@@ -67,24 +67,5 @@ final class PaymentSignatureFilter extends OncePerRequestFilter {
                                 "Payment call with a missing, stale or wrong signature on {}",
                                 request.getRequestURI()));
         chain.doFilter(new CachedBodyRequest(request, body), response);
-    }
-
-    /** The authenticated caller of the payment endpoint. */
-    private static final class PaymentProvider extends AbstractAuthenticationToken {
-
-        PaymentProvider() {
-            super(AuthorityUtils.createAuthorityList("ROLE_" + Roles.PAYMENT_PROVIDER));
-            setAuthenticated(true);
-        }
-
-        @Override
-        public Object getCredentials() {
-            return "";
-        }
-
-        @Override
-        public Object getPrincipal() {
-            return "payment-provider";
-        }
     }
 }

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -38,7 +36,8 @@ final class StorefrontTokenFilter extends OncePerRequestFilter {
         if (header != null
                 && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && known(header.substring(BEARER.length()).trim())) {
-            SecurityContextHolder.getContext().setAuthentication(new Storefront());
+            SecurityContextHolder.getContext()
+                    .setAuthentication(new CallerAuthentication("storefront", Roles.STOREFRONT));
         }
         chain.doFilter(request, response);
     }
@@ -50,24 +49,5 @@ final class StorefrontTokenFilter extends OncePerRequestFilter {
             match |= MessageDigest.isEqual(token, candidate); // no early exit: same time for every token
         }
         return match;
-    }
-
-    /** An authenticated storefront. */
-    private static final class Storefront extends AbstractAuthenticationToken {
-
-        Storefront() {
-            super(AuthorityUtils.createAuthorityList("ROLE_" + Roles.STOREFRONT));
-            setAuthenticated(true);
-        }
-
-        @Override
-        public Object getCredentials() {
-            return "";
-        }
-
-        @Override
-        public Object getPrincipal() {
-            return "storefront";
-        }
     }
 }
