@@ -3,10 +3,15 @@ package com.example.orders.messaging;
 import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -65,11 +70,26 @@ public class Republisher {
                 .setDeliveryMode(MessageDeliveryMode.PERSISTENT);
     }
 
+    /**
+     * Publishes and waits for the broker's confirm of this very message (correlated confirms: a
+     * channel the broker closes completes it as a nack), so the original is acked only once its
+     * successor is safe.
+     */
     private void send(String routingKey, Message message) {
-        rabbit.invoke(channel -> {
-            channel.send(Topology.EXPIRY_EXCHANGE, routingKey, message);
-            channel.waitForConfirmsOrDie(confirmTimeoutMillis);
-            return null;
-        });
+        CorrelationData correlation = new CorrelationData();
+        rabbit.send(Topology.EXPIRY_EXCHANGE, routingKey, message, correlation);
+        try {
+            CorrelationData.Confirm confirm = correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (!confirm.ack()) {
+                throw new AmqpException("broker refused the republished message: " + confirm.reason());
+            }
+        } catch (TimeoutException e) {
+            throw new AmqpException("no confirm for the republished message in time", e);
+        } catch (ExecutionException e) {
+            throw new AmqpException("confirm of the republished message failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AmqpException("interrupted waiting for a confirm", e);
+        }
     }
 }

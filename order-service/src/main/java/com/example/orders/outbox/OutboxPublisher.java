@@ -6,12 +6,18 @@ import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import com.example.orders.messaging.DelayTransports;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageBuilderSupport;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,17 +35,46 @@ class OutboxPublisher {
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
     }
 
-    /** Publishes every message on one channel; returns only when the broker confirmed them all. */
+    /**
+     * Publishes the batch and returns only when the broker has confirmed every message; throws
+     * otherwise (a nack, a timeout, or a channel the broker closed, whose pending confirms Spring
+     * completes as nacks), and the caller's transaction then leaves the rows unsent.
+     *
+     * <p>Correlated confirms, one future per message, rather than {@code waitForConfirmsOrDie} on an
+     * {@code invoke} channel: when the broker closes that channel mid-batch (e.g. ACCESS_REFUSED) the
+     * template may carry on with a fresh channel on which the wait has nothing outstanding and returns
+     * as if all was confirmed, so a refused batch could be marked sent.
+     */
     void publishConfirmed(List<OutboxMessage> batch) {
         DelayTransport transport = transports.active();
-        rabbit.invoke(channel -> {
-            for (OutboxMessage message : batch) {
-                Routed routed = route(message, transport);
-                channel.send(routed.exchange(), routed.routingKey(), routed.message());
+        List<CorrelationData> confirms = new ArrayList<>(batch.size());
+        for (OutboxMessage message : batch) {
+            Routed routed = route(message, transport);
+            CorrelationData correlation = new CorrelationData(message.eventId());
+            rabbit.send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
+            confirms.add(correlation);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
+        for (CorrelationData correlation : confirms) {
+            awaitAck(correlation, deadline);
+        }
+    }
+
+    static void awaitAck(CorrelationData correlation, long deadlineNanos) {
+        try {
+            CorrelationData.Confirm confirm =
+                    correlation.getFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!confirm.ack()) {
+                throw new AmqpException("broker refused message " + correlation.getId() + ": " + confirm.reason());
             }
-            channel.waitForConfirmsOrDie(confirmTimeoutMillis);
-            return null;
-        });
+        } catch (TimeoutException e) {
+            throw new AmqpException("no confirm for message " + correlation.getId() + " in time", e);
+        } catch (ExecutionException e) {
+            throw new AmqpException("confirm of message " + correlation.getId() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AmqpException("interrupted waiting for confirms", e);
+        }
     }
 
     /** Where a message goes and how it waits; visible for tests. */

@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
-import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -63,7 +61,7 @@ class OutboxRelay {
                 log.info("Outbox relay is publishing again");
                 failing = false;
             }
-        } catch (AmqpException | DataAccessException e) {
+        } catch (RuntimeException e) { // broker or database trouble: the rows stay unsent, next run retries
             failures.increment();
             if (!failing) {
                 log.warn("Outbox relay cannot publish, will retry: {}", e.toString());

@@ -35,6 +35,11 @@ class PaymentService {
         this.jdbc = jdbc;
         this.orders = orders;
         this.meters = meters;
+        // Every series from the start, so a rate over the first refusal of a kind is not lost.
+        meters.counter("orders.paid");
+        for (String reason : new String[] {"already-paid", "order-expired", "order-cancelled", "deadline-passed"}) {
+            meters.counter("orders.payment.refused", "reason", reason);
+        }
     }
 
     @Transactional

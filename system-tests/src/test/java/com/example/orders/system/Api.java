@@ -157,8 +157,16 @@ final class Api {
 
     /** A counter of the worker's Prometheus endpoint, summed over its tags; 0 if not yet registered. */
     double workerMetric(String name) {
-        String text = exchangeText(HttpRequest.newBuilder(URI.create(workerUrl + "/actuator/prometheus"))
-                .build());
+        return metric(workerUrl, name);
+    }
+
+    double orderServiceMetric(String name) {
+        return metric(baseUrl, name);
+    }
+
+    private double metric(String url, String name) {
+        String text = exchangeText(
+                HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus")).build());
         return text.lines()
                 .filter(line -> line.startsWith(name + " ") || line.startsWith(name + (name.endsWith("}") ? "" : "{")))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
