@@ -76,13 +76,17 @@ final class BadInputFixture {
                         + "(SELECT 1 FROM orders o WHERE o.id = JSON_VALUE(x.payload, '$.orderId'))");
     }
 
-    /** Stock of the fixture's skus plus what PENDING and PAID orders hold: constant whatever is ordered. */
+    /**
+     * Stock of the fixture's skus plus what PENDING and PAID orders hold: constant whatever is ordered.
+     * One statement, so that an expiry committing meanwhile cannot be seen half (stock back, order still
+     * PENDING).
+     */
     static long stockAndHeld() {
-        return Database.count("SELECT SUM(stock) FROM product WHERE sku IN ('bad-a', 'bad-b', 'bad-c')")
-                + Database.count("""
-                        SELECT COALESCE(SUM(i.quantity), 0) FROM order_item i JOIN orders o ON o.id = i.order_id
-                        WHERE o.status IN ('PENDING', 'PAID') AND i.sku IN ('bad-a', 'bad-b', 'bad-c')
-                        """);
+        return Database.count("""
+                SELECT (SELECT SUM(stock) FROM product WHERE sku IN ('bad-a', 'bad-b', 'bad-c'))
+                     + (SELECT COALESCE(SUM(i.quantity), 0) FROM order_item i JOIN orders o ON o.id = i.order_id
+                        WHERE o.status IN ('PENDING', 'PAID') AND i.sku IN ('bad-a', 'bad-b', 'bad-c'))
+                """);
     }
 
     static String pathSegment(String raw) {
