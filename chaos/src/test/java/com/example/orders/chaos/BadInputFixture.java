@@ -21,9 +21,11 @@ final class BadInputFixture {
     private static BadInputFixture instance;
 
     final Api api;
+    private final Stack stack;
     private final String workerUrl;
 
     private BadInputFixture(Stack stack) {
+        this.stack = stack;
         this.api = new Api(stack::liveOrderServiceUrls);
         this.workerUrl = stack.workerUrl(0);
         for (String sku : SKUS) {
@@ -34,9 +36,11 @@ final class BadInputFixture {
         }
     }
 
+    /** The fixture on the running bad-input stack; a new one if a chaos scenario replaced that stack. */
     static synchronized BadInputFixture get() {
-        if (instance == null) {
-            instance = new BadInputFixture(Stack.shared());
+        Stack stack = Stack.shared();
+        if (instance == null || instance.stack != stack) {
+            instance = new BadInputFixture(stack);
         }
         return instance;
     }
