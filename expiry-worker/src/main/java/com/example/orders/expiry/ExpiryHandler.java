@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,7 +59,8 @@ class ExpiryHandler {
         }
         try {
             decide(message, event.orderId(), expiry.expire(event.orderId()));
-        } catch (StockConflictException | DataAccessException e) {
+        } catch (StockConflictException | DataAccessException | TransactionException e) {
+            // TransactionException: the database could not even begin or commit the transaction
             retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
         }
     }

@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The backstop: expires PENDING orders whose deadline passed more than a grace period ago, through
@@ -52,7 +54,7 @@ class ExpirySweep {
                     orders.overdue(properties.sweepGrace().toNanos() / 1_000, properties.sweepBatchSize())) {
                 rescue(orderId);
             }
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Sweep failed, will run again: {}", e.toString());
         }
     }
@@ -66,6 +68,11 @@ class ExpirySweep {
             }
         } catch (StockConflictException e) {
             log.info("Sweep skipped order {} this time: {}", orderId, e.getMessage());
+        } catch (DataAccessResourceFailureException | TransactionException databaseAway) {
+            throw databaseAway; // this run stops; the next one tries again
+        } catch (DataAccessException e) {
+            // One order that cannot be expired must not keep the sweep from the others behind it.
+            log.warn("Sweep could not expire order {}, moving on: {}", orderId, e.toString());
         }
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -117,5 +118,17 @@ class ExpiryHandlerTest {
         handler.handle(message);
 
         verify(republisher).waitUntilDue(message, 4_200);
+    }
+
+    @Test
+    void databaseUnreachableAtTransactionStartRetriesLaterInsteadOfRequeueingTheMessage() {
+        when(expiry.expire(ORDER))
+                .thenThrow(new CannotCreateTransactionException("Could not open JDBC Connection for transaction"));
+        Message message = message(null);
+
+        handler.handle(message);
+
+        verify(republisher).retryLater(message, 1_000, 1, "transient-failure");
+        verify(republisher, never()).deadLetter(any(), anyString(), anyString());
     }
 }

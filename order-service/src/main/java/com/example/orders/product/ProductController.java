@@ -1,5 +1,6 @@
 package com.example.orders.product;
 
+import com.example.orders.web.InvalidRequestException;
 import com.example.orders.web.NotFoundException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
@@ -31,6 +32,12 @@ class ProductController {
     @Transactional
     ResponseEntity<Product> put(
             @PathVariable @Pattern(regexp = SKU_PATTERN) String sku, @Valid @RequestBody ProductRequest request) {
+        long held = products.heldByPendingOrders(sku);
+        if (request.stock() + held > Integer.MAX_VALUE) {
+            // The stock column is an int: expiring those orders could not give their stock back.
+            throw new InvalidRequestException(
+                    "stock", "plus the %d held by unpaid orders must not exceed %d".formatted(held, Integer.MAX_VALUE));
+        }
         boolean created = products.upsert(sku, request);
         Product product = products.find(sku).orElseThrow();
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)

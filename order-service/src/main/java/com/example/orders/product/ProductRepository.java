@@ -18,6 +18,12 @@ class ProductRepository {
 
     private static final String FIND = "SELECT sku, name, price_cents, stock FROM product WHERE sku = :sku";
 
+    /** What unpaid orders hold of a sku: it comes back into stock if they expire. */
+    private static final String HELD_BY_PENDING = """
+            SELECT COALESCE(SUM(i.quantity), 0) FROM order_item i JOIN orders o ON o.id = i.order_id
+            WHERE i.sku = :sku AND o.status = 'PENDING'
+            """;
+
     private final JdbcClient jdbc;
 
     ProductRepository(JdbcClient jdbc) {
@@ -33,6 +39,10 @@ class ProductRepository {
                 .param("stock", request.stock())
                 .update();
         return jdbc.sql(VERSION).param("sku", sku).query(Long.class).single() == 0L;
+    }
+
+    long heldByPendingOrders(String sku) {
+        return jdbc.sql(HELD_BY_PENDING).param("sku", sku).query(Long.class).single();
     }
 
     Optional<Product> find(String sku) {
