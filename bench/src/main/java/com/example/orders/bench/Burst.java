@@ -74,11 +74,21 @@ final class Burst {
                 run.note(label + ": re-timing the messages ended " + -spareMs + " ms after the deadline");
             }
             Thread.sleep(Math.max(0, spareMs));
+            Cpu cpu = new Cpu()
+                    .watch("expiry-worker", stack.workerPid())
+                    .watch("order-service", stack.orderServicePid())
+                    .watch("mariadbd", Cpu.pidOf("mariadbd"))
+                    .watch("rabbitmq", Cpu.pidOf("beam.smp"));
+            Map<String, Double> cpuAtDeadline = cpu.seconds();
+            long drainStart = System.nanoTime();
             long end = System.nanoTime() + 900_000_000_000L;
             long expired = 0;
             while (System.nanoTime() < end && (expired = Db.count(db, label + "-", "EXPIRED")) < moved) {
                 Thread.sleep(500);
             }
+            phase.put(
+                    "cpuPercentOfOneCoreWhileDraining",
+                    Cpu.percent(cpuAtDeadline, cpu.seconds(), (System.nanoTime() - drainStart) / 1e9));
             List<Db.Closed> closed = Db.expired(db, label + "-", x);
             double drainMs = closed.isEmpty()
                     ? Double.NaN

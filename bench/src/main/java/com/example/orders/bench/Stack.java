@@ -86,8 +86,18 @@ final class Stack implements AutoCloseable {
         awaitUp(orderUrl);
         Map<String, String> workerEnv = new LinkedHashMap<>(common);
         workerEnv.put("SERVER_PORT", port(workerUrl));
-        worker = launch("expiry-worker", List.of("-Xmx" + heap), workerEnv, Map.of());
+        List<String> workerJvm = new ArrayList<>(List.of("-Xmx" + heap));
+        String workerJfr = options.get("worker-jfr", "");
+        if (!workerJfr.isBlank()) {
+            workerJvm.add("-XX:StartFlightRecording=filename=" + workerJfr + ",settings=profile");
+            settings.put("expiry-worker JFR", workerJfr);
+        }
+        worker = launch("expiry-worker", workerJvm, workerEnv, Map.of());
         awaitUp(workerUrl);
+    }
+
+    long workerPid() {
+        return worker == null ? -1 : worker.pid();
     }
 
     long orderServicePid() {
