@@ -25,63 +25,36 @@ final class SteadyScenario {
         int seconds = o.integer("seconds", 120);
         int skus = o.integer("skus", 1000);
         int maxInFlight = o.integer("max-in-flight", 512);
+        int warmup = o.integer("warmup-seconds", 20);
         int total = rate * seconds;
         long initialStock = total / skus + 100;
         Api api = new Api(stack.orderUrl);
         for (int k = 0; k < skus; k++) {
             api.putProduct("steady-sku-" + k, (int) initialStock);
+            api.putProduct("warm-sku-" + k, rate * warmup / skus + 100);
         }
-        Semaphore inFlight = new Semaphore(maxInFlight);
+        if (warmup > 0) {
+            // Same load on other skus and customers, not measured: JIT, pools and connections warm up.
+            drive(api, "warm-", rate, rate * warmup, skus, maxInFlight, new Recorder(3), new int[4]);
+            Thread.sleep(5_000);
+        }
         Recorder createLatency = new Recorder(3);
-        AtomicInteger created = new AtomicInteger();
-        AtomicInteger createFailures = new AtomicInteger();
-        AtomicInteger paid = new AtomicInteger();
-        AtomicInteger payFailures = new AtomicInteger();
-        int skipped = 0;
         String since;
         try (var db = stack.db()) {
             since = Db.now(db);
         }
+        int[] counts = new int[4]; // created, create failures, paid, payment failures
         long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
-                skipped++;
-                continue;
-            }
-            boolean pay = i % 3 == 0;
-            int n = i;
-            api.sendAsync(api.orderRequest("steady-" + i, List.of("steady-sku-" + (i % skus))))
-                    .whenComplete((r, e) -> {
-                        createLatency.recordValue(Math.min((System.nanoTime() - due) / 1000, 60_000_000L));
-                        if (e != null || r.status() != 201) {
-                            createFailures.incrementAndGet();
-                            inFlight.release();
-                            return;
-                        }
-                        created.incrementAndGet();
-                        if (!pay) {
-                            inFlight.release();
-                            return;
-                        }
-                        api.sendAsync(api.paymentRequest(r.id(), "pay-" + n)).whenComplete((p, pe) -> {
-                            if (pe == null && p.status() == 200) {
-                                paid.incrementAndGet();
-                            } else {
-                                payFailures.incrementAndGet();
-                            }
-                            inFlight.release();
-                        });
-                    });
-        }
+        int skipped = drive(api, "steady-", rate, total, skus, maxInFlight, createLatency, counts);
         double sendSeconds = (System.nanoTime() - start) / 1e9;
-        if (!inFlight.tryAcquire(maxInFlight, 120, TimeUnit.SECONDS)) {
+        if (skipped < 0) {
             run.note("some requests were still unanswered 120 s after the last was sent");
+            skipped = 0;
         }
+        AtomicInteger created = new AtomicInteger(counts[0]);
+        AtomicInteger createFailures = new AtomicInteger(counts[1]);
+        AtomicInteger paid = new AtomicInteger(counts[2]);
+        AtomicInteger payFailures = new AtomicInteger(counts[3]);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("intendedRate", rate);
         figures.put("achievedRate", created.get() / sendSeconds);
@@ -118,5 +91,67 @@ final class SteadyScenario {
                     .dots("lateness", Lateness.overTime(closed)));
         }
         figures.forEach(run::put);
+    }
+
+    /** Sends {@code total} orders at {@code rate}/s, paying every third; returns how many were skipped. */
+    private static int drive(
+            Api api,
+            String prefix,
+            int rate,
+            int total,
+            int skus,
+            int maxInFlight,
+            Recorder createLatency,
+            int[] counts)
+            throws InterruptedException {
+        Semaphore inFlight = new Semaphore(maxInFlight);
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger createFailures = new AtomicInteger();
+        AtomicInteger paid = new AtomicInteger();
+        AtomicInteger payFailures = new AtomicInteger();
+        int skipped = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                skipped++;
+                continue;
+            }
+            boolean pay = i % 3 == 0;
+            int n = i;
+            api.sendAsync(api.orderRequest(prefix + i, List.of(prefix + "sku-" + (i % skus))))
+                    .whenComplete((r, e) -> {
+                        createLatency.recordValue(Math.min((System.nanoTime() - due) / 1000, 60_000_000L));
+                        if (e != null || r.status() != 201) {
+                            createFailures.incrementAndGet();
+                            inFlight.release();
+                            return;
+                        }
+                        created.incrementAndGet();
+                        if (!pay) {
+                            inFlight.release();
+                            return;
+                        }
+                        api.sendAsync(api.paymentRequest(r.id(), prefix + "pay-" + n))
+                                .whenComplete((p, pe) -> {
+                                    if (pe == null && p.status() == 200) {
+                                        paid.incrementAndGet();
+                                    } else {
+                                        payFailures.incrementAndGet();
+                                    }
+                                    inFlight.release();
+                                });
+                    });
+        }
+        boolean answered = inFlight.tryAcquire(maxInFlight, 120, TimeUnit.SECONDS);
+        counts[0] = created.get();
+        counts[1] = createFailures.get();
+        counts[2] = paid.get();
+        counts[3] = payFailures.get();
+        return answered ? skipped : -1;
     }
 }
