@@ -25,7 +25,7 @@ final class SteadyScenario {
         int seconds = o.integer("seconds", 120);
         int skus = o.integer("skus", 1000);
         int maxInFlight = o.integer("max-in-flight", 512);
-        int warmup = o.integer("warmup-seconds", 20);
+        int warmup = o.integer("warmup-seconds", 60);
         int total = rate * seconds;
         long initialStock = total / skus + 100;
         Api api = new Api(stack.orderUrl);
