@@ -68,7 +68,9 @@ class ExpiryHandler {
     private void decide(Message message, String orderId, ExpiryOutcome outcome) {
         if (outcome instanceof ExpiryOutcome.Expired expired) {
             meters.counter("orders.expired", "trigger", "message").increment();
-            log.info("Order {} expired {} ms after its deadline; stock restored", orderId, expired.latenessMillis());
+            // DEBUG, not INFO: one line per expired order is thousands a second in a burst; the
+            // orders_expired_total counter and the lateness histogram say the same to an operator.
+            log.debug("Order {} expired {} ms after its deadline; stock restored", orderId, expired.latenessMillis());
         } else if (outcome instanceof ExpiryOutcome.AlreadyClosed closed) {
             log.debug("Order {} is {}, nothing to expire", orderId, closed.status());
         } else if (outcome instanceof ExpiryOutcome.NotDue notDue) {

@@ -23,9 +23,19 @@ class ExpiryRepository {
             FROM orders WHERE id = :id
             """;
 
-    private static final String CLOSED = "SELECT expires_at, closed_at FROM orders WHERE id = :id";
-
-    private static final String ITEMS = "SELECT sku, quantity FROM order_item WHERE order_id = :id ORDER BY sku";
+    /**
+     * Right after the guard, in one round trip: the order's deadline and closing time, and each item
+     * with its product's current committed stock version, the first attempt's read of the optimistic
+     * lock (READ COMMITTED: a plain read sees the latest committed row).
+     */
+    private static final String EXPIRED_WITH_ITEMS = """
+            SELECT o.expires_at, o.closed_at, i.sku, i.quantity, p.version
+            FROM orders o
+            LEFT JOIN order_item i ON i.order_id = o.id
+            LEFT JOIN product p ON p.sku = i.sku
+            WHERE o.id = :id
+            ORDER BY i.sku
+            """;
 
     private static final String OVERDUE = """
             SELECT id FROM orders
@@ -56,20 +66,25 @@ class ExpiryRepository {
                 .optional();
     }
 
-    Closed closed(String orderId) {
-        return jdbc.sql(CLOSED)
+    /** The order just marked EXPIRED, with its items in sku order; read inside the same transaction. */
+    Expired expiredWithItems(String orderId) {
+        List<Object[]> rows = jdbc.sql(EXPIRED_WITH_ITEMS)
                 .param("id", orderId)
-                .query((rs, n) -> new Closed(
-                        utc(rs.getObject("expires_at", LocalDateTime.class)),
-                        utc(rs.getObject("closed_at", LocalDateTime.class))))
-                .single();
-    }
-
-    List<Item> items(String orderId) {
-        return jdbc.sql(ITEMS)
-                .param("id", orderId)
-                .query((rs, n) -> new Item(rs.getString("sku"), rs.getInt("quantity")))
+                .query((rs, n) -> new Object[] {
+                    utc(rs.getObject("expires_at", LocalDateTime.class)),
+                    utc(rs.getObject("closed_at", LocalDateTime.class)),
+                    rs.getString("sku") == null
+                            ? null
+                            : new Item(rs.getString("sku"), rs.getInt("quantity"), rs.getLong("version"))
+                })
                 .list();
+        return new Expired(
+                (Instant) rows.get(0)[0],
+                (Instant) rows.get(0)[1],
+                rows.stream()
+                        .filter(row -> row[2] != null)
+                        .map(row -> (Item) row[2])
+                        .toList());
     }
 
     List<String> overdue(long graceMicros, int limit) {
@@ -95,7 +110,8 @@ class ExpiryRepository {
 
     record OrderState(String status, long remainingMillis) {}
 
-    record Closed(Instant expiresAt, Instant closedAt) {}
+    record Expired(Instant expiresAt, Instant closedAt, List<Item> items) {}
 
-    record Item(String sku, int quantity) {}
+    /** One line of the order, with the stock version read for the first optimistic-lock attempt. */
+    record Item(String sku, int quantity, long versionRead) {}
 }

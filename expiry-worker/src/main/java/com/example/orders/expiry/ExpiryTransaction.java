@@ -5,7 +5,6 @@ import com.example.orders.contracts.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -51,14 +50,13 @@ class ExpiryTransaction {
                             : new ExpiryOutcome.AlreadyClosed(state.status()))
                     .orElseGet(ExpiryOutcome.UnknownOrder::new);
         }
-        List<ExpiryRepository.Item> items = orders.items(orderId);
-        stock.restore(items);
-        ExpiryRepository.Closed closed = orders.closed(orderId);
+        ExpiryRepository.Expired closed = orders.expiredWithItems(orderId);
+        stock.restore(closed.items());
         OrderExpired event = OrderExpired.of(
                 orderId,
                 closed.expiresAt(),
                 closed.closedAt(),
-                items.stream()
+                closed.items().stream()
                         .map(item -> new OrderExpired.Item(item.sku(), item.quantity()))
                         .toList());
         orders.appendEvent(

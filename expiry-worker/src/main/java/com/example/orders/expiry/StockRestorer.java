@@ -41,10 +41,18 @@ class StockRestorer {
         }
     }
 
+    /**
+     * The first attempt uses the version read with the items, just before; each later attempt re-reads
+     * the row's current committed version.
+     */
     private void restore(ExpiryRepository.Item item) {
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            long version =
-                    jdbc.sql(VERSION).param("sku", item.sku()).query(Long.class).single();
+            long version = attempt == 1
+                    ? item.versionRead()
+                    : jdbc.sql(VERSION)
+                            .param("sku", item.sku())
+                            .query(Long.class)
+                            .single();
             int written = jdbc.sql(GIVE_BACK)
                     .param("sku", item.sku())
                     .param("quantity", item.quantity())

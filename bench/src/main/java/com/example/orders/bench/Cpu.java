@@ -1,0 +1,54 @@
+package com.example.orders.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** CPU seconds used so far by a few processes (order-service, the database, the broker), from /proc. */
+final class Cpu {
+
+    private static final double TICKS = 100.0; // USER_HZ on Linux
+
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+
+    Cpu watch(String name, long pid) {
+        if (pid > 0) {
+            pids.put(name, pid);
+        }
+        return this;
+    }
+
+    static long pidOf(String program) {
+        String out = Machine.command("pidof", "-s", program);
+        try {
+            return Long.parseLong(out.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    Map<String, Double> seconds() {
+        Map<String, Double> used = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> used.put(name, seconds(pid)));
+        return used;
+    }
+
+    /** Percent of one core each process used between two readings taken {@code wallSeconds} apart. */
+    static Map<String, Object> percent(Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
+        Map<String, Object> percent = new LinkedHashMap<>();
+        before.forEach((name, b) -> percent.put(name, Math.round((after.get(name) - b) / wallSeconds * 1000) / 10.0));
+        return percent;
+    }
+
+    private static double seconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[11] = utime, fields[12] = stime (fields 14 and 15 of stat, counted after the command)
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+}
