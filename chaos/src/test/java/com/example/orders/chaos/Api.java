@@ -9,9 +9,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
@@ -146,9 +149,16 @@ final class Api {
         throw new Unanswered(what, last);
     }
 
-    /** The payment provider's signature: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
+    private static final Map<String, Set<Long>> SIGNED = new HashMap<>();
+
+    /**
+     * The payment provider's signature: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}.
+     * order-service refuses a signature it has already accepted (a replay); a provider signs every
+     * delivery afresh, so a retry of the same body in the same second takes a timestamp of its own
+     * (a second earlier, well inside the 300 s window).
+     */
     static String signature(String body) {
-        long t = Instant.now().getEpochSecond();
+        long t = freshTimestamp(body == null ? "" : body);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Settings.PAYMENT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -157,6 +167,15 @@ final class Api {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static synchronized long freshTimestamp(String body) {
+        Set<Long> used = SIGNED.computeIfAbsent(body, b -> new HashSet<>());
+        long timestamp = Instant.now().getEpochSecond();
+        while (!used.add(timestamp)) {
+            timestamp--;
+        }
+        return timestamp;
     }
 
     private static JsonNode parse(String body) {
