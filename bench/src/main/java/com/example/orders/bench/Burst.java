@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -47,9 +48,9 @@ final class Burst {
         System.out.printf(
                 "%s: placed %d orders in %.1f s%n", label, placed.ids().size(), placed.seconds());
         awaitQueued(stack, api, placed.ids().size(), 180);
-        phase.put("waitingInWaitQueue", stack.queueDepth("orders.expiry.wait"));
+        phase.put("waitingInWaitQueue", stack.queueDepth(Topology.WAIT_QUEUE));
         String before = api.scrape(stack.workerUrl);
-        long waiting = stack.queueDepth("orders.expiry.wait");
+        long waiting = stack.queueDepth(Topology.WAIT_QUEUE);
         long marginMs = 5_000 + waiting; // time to re-time the messages, about 1 ms each, and some
         try (var db = stack.db()) {
             String x = Db.single(
@@ -119,7 +120,7 @@ final class Burst {
             metrics.put(m, Api.metric(after, m) - Api.metric(before, m));
         }
         phase.put("workerMetricsDelta", metrics);
-        phase.put("deadLetterQueueDepth", stack.queueDepth("orders.expiry.dlq"));
+        phase.put("deadLetterQueueDepth", stack.queueDepth(Topology.DEAD_LETTER_QUEUE));
         System.out.printf("%s: %s%n", label, phase);
         return phase;
     }
@@ -129,7 +130,7 @@ final class Burst {
         long end = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
             double backlog = Api.metric(api.scrape(stack.orderUrl), "orders_outbox_backlog");
-            if (backlog == 0 && stack.queueDepth("orders.expiry.wait") >= placed) {
+            if (backlog == 0 && stack.queueDepth(Topology.WAIT_QUEUE) >= placed) {
                 return;
             }
             Thread.sleep(500);
@@ -151,15 +152,15 @@ final class Burst {
             Channel channel = connection.createChannel();
             channel.confirmSelect();
             while (moved < count && System.nanoTime() < end) {
-                GetResponse message = channel.basicGet("orders.expiry.wait", true);
+                GetResponse message = channel.basicGet(Topology.WAIT_QUEUE, true);
                 if (message == null) {
                     break;
                 }
                 AMQP.BasicProperties p = message.getProps();
                 long ttl = Math.max(1, atMillis - System.currentTimeMillis());
                 channel.basicPublish(
-                        "orders.expiry",
-                        "wait",
+                        Topology.EXPIRY_EXCHANGE,
+                        Topology.WAIT_KEY,
                         p.builder().expiration(Long.toString(ttl)).build(),
                         message.getBody());
                 if (++moved % 500 == 0) {

@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -27,7 +28,7 @@ import java.util.Map;
 final class Stack implements AutoCloseable {
 
     static final List<String> QUEUES =
-            List.of("orders.expiry", "orders.expiry.wait", "orders.expiry.retry", "orders.expiry.dlq");
+            List.of(Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE);
 
     final String orderUrl;
     final String workerUrl;
