@@ -8,12 +8,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.Headers;
 import com.example.orders.messaging.Republisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
@@ -33,22 +31,7 @@ class ExpiryHandlerTest {
     private final ExpiryTransaction expiry = mock(ExpiryTransaction.class);
     private final Republisher republisher = mock(Republisher.class);
     private final ExpiryHandler handler = new ExpiryHandler(
-            expiry,
-            republisher,
-            JsonMapper.builder().build(),
-            new ExpiryProperties(
-                    4,
-                    10,
-                    3,
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(30),
-                    10,
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(10),
-                    500,
-                    Duration.ofMinutes(5),
-                    Duration.ofSeconds(5)),
-            new SimpleMeterRegistry());
+            expiry, republisher, JsonMapper.builder().build(), TestProperties.defaults(), new SimpleMeterRegistry());
 
     private static Message message(Integer republishCount) {
         var builder = MessageBuilder.withBody(("{\"schemaVersion\":1,\"eventId\":\"" + java.util.UUID.randomUUID()

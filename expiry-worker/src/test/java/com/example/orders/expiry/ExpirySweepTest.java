@@ -7,10 +7,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.example.orders.ExpiryProperties;
 import com.example.orders.schema.SchemaGate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -22,23 +20,7 @@ class ExpirySweepTest {
     private final ExpiryTransaction expiry = mock(ExpiryTransaction.class);
     private final SchemaGate schema = mock(SchemaGate.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ExpirySweep sweep = new ExpirySweep(
-            orders,
-            expiry,
-            schema,
-            new ExpiryProperties(
-                    4,
-                    10,
-                    3,
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(30),
-                    10,
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(10),
-                    500,
-                    Duration.ofMinutes(5),
-                    Duration.ofSeconds(5)),
-            meters);
+    private final ExpirySweep sweep = new ExpirySweep(orders, expiry, schema, TestProperties.defaults(), meters);
 
     @Test
     void orderThatFailsToExpireDoesNotKeepTheSweepFromRescuingTheOthers() {

@@ -1,0 +1,25 @@
+package com.example.orders.expiry;
+
+import com.example.orders.ExpiryProperties;
+import java.time.Duration;
+
+/** The worker's settings as application.yml sets them, for unit tests. */
+final class TestProperties {
+
+    private TestProperties() {}
+
+    static ExpiryProperties defaults() {
+        return new ExpiryProperties(
+                4,
+                10,
+                3,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                10,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                500,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5));
+    }
+}
