@@ -42,9 +42,12 @@ class DelayedExchangeContainerIT {
 
     @Test
     void autoPicksThePluginAndTheMessageReachesTheWorkQueueOnlyAfterItsDelay() {
+        // The image imports docker/rabbitmq/definitions.json at boot, which creates neither guest nor
+        // vhost "/": connect as order-service does in the compose stack, with its own user and vhost.
         var connections = new CachingConnectionFactory(RABBIT.getHost(), RABBIT.getAmqpPort());
-        connections.setUsername(RABBIT.getAdminUsername());
-        connections.setPassword(RABBIT.getAdminPassword());
+        connections.setUsername("order-service");
+        connections.setPassword("order-service-dev");
+        connections.setVirtualHost("orders");
         var admin = new RabbitAdmin(connections);
         DirectExchange expiry = new DirectExchange(Topology.EXPIRY_EXCHANGE);
         Queue work = QueueBuilder.durable(Topology.EXPIRY_QUEUE)
