@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sweepBatchSize orders the sweep expires per run at most
  * @param schemaWait how long to wait at start-up for order-service to apply the schema
  * @param confirmTimeout how long to wait for the broker to confirm a republish
+ * @param batchSize ready messages a consumer takes into one expiry transaction at most
+ * @param batchWait how long a consumer waits for one more message before it runs the batch it has
  */
 @ConfigurationProperties("expiry")
 public record ExpiryProperties(
@@ -30,4 +32,6 @@ public record ExpiryProperties(
         Duration sweepGrace,
         int sweepBatchSize,
         Duration schemaWait,
-        Duration confirmTimeout) {}
+        Duration confirmTimeout,
+        int batchSize,
+        Duration batchWait) {}

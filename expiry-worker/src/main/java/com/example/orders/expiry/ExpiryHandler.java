@@ -3,6 +3,8 @@ package com.example.orders.expiry;
 import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.OrderCreated;
+import com.example.orders.expiry.jdbc.ExpiryOutcome;
+import com.example.orders.expiry.jdbc.StockConflictException;
 import com.example.orders.messaging.Republisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -17,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Decides what becomes of one expiry message: run the guarded rollback transaction, wait longer,
  * retry later, or dead-letter it with the reason. Returns normally when the message may be acked.
+ * {@link BatchExpiryHandler} uses the same reading and deciding for each member of a batch, and
+ * {@link #expireAlone} when a batch falls back to one transaction per order.
  *
  * <p>The body is read here rather than by a {@code MessageConverter}, so that an unreadable one is
  * dead-lettered with the parser's reason instead of a bare "rejected".
@@ -46,26 +50,39 @@ class ExpiryHandler {
     }
 
     void handle(Message message) {
+        OrderCreated event = read(message);
+        if (event != null) {
+            expireAlone(message, event.orderId());
+        }
+    }
+
+    /** The body as an {@code OrderCreated}; null once a body that can never succeed is dead-lettered. */
+    OrderCreated read(Message message) {
         OrderCreated event;
         try {
             event = json.readValue(message.getBody(), OrderCreated.class);
         } catch (JacksonException e) {
             deadLetter(message, "malformed", e.getOriginalMessage());
-            return;
+            return null;
         }
         if (event.schemaVersion() < 1) {
             deadLetter(message, "unsupported-schema-version", "schemaVersion " + event.schemaVersion());
-            return;
+            return null;
         }
+        return event;
+    }
+
+    /** The card's one-order transaction; three lost optimistic locks roll it back and republish. */
+    void expireAlone(Message message, String orderId) {
         try {
-            decide(message, event.orderId(), expiry.expire(event.orderId()));
+            decide(message, orderId, expiry.expire(orderId));
         } catch (StockConflictException | DataAccessException | TransactionException e) {
             // TransactionException: the database could not even begin or commit the transaction
             retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
         }
     }
 
-    private void decide(Message message, String orderId, ExpiryOutcome outcome) {
+    void decide(Message message, String orderId, ExpiryOutcome outcome) {
         if (outcome instanceof ExpiryOutcome.Expired expired) {
             meters.counter("orders.expired", "trigger", "message").increment();
             // DEBUG, not INFO: one line per expired order is thousands a second in a burst; the

@@ -1,40 +1,39 @@
 package com.example.orders.expiry;
 
-import com.example.orders.contracts.OrderExpired;
-import com.example.orders.contracts.Topology;
+import com.example.orders.ExpiryProperties;
+import com.example.orders.expiry.jdbc.ExpiryOutcome;
+import com.example.orders.expiry.jdbc.ExpiryStatements;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The guarded rollback transaction, shared by the message listener and the sweep.
- *
- * <ol>
- *   <li>{@code PENDING -> EXPIRED} as one conditional update; zero rows means payment (or an earlier
- *       expiry) won, and nothing else happens;
- *   <li>each item's stock given back under an optimistic lock, in sku order;
- *   <li>{@code OrderExpired} written to the outbox.
- * </ol>
- *
- * The state change comes first, so it holds the order row's lock while stock is restored: a payment
- * arriving meanwhile waits, then finds the order no longer PENDING. Any failure rolls back all three.
+ * The guarded rollback transaction, for one order or a batch, shared by the listener and the sweep:
+ * {@link ExpiryStatements} (the same code bench's ceiling runs) inside one READ COMMITTED Spring
+ * transaction, its SQL errors translated to {@code DataAccessException}s. Any exception rolls the
+ * whole transaction back, a {@code StockConflictException} included.
  */
 @Component
 class ExpiryTransaction {
 
-    private final ExpiryRepository orders;
-    private final StockRestorer stock;
-    private final JsonMapper json;
+    private final JdbcTemplate jdbc;
+    private final ExpiryStatements statements;
     private final Timer lateness;
 
-    ExpiryTransaction(ExpiryRepository orders, StockRestorer stock, JsonMapper json, MeterRegistry meters) {
-        this.orders = orders;
-        this.stock = stock;
-        this.json = json;
+    ExpiryTransaction(JdbcTemplate jdbc, JsonMapper json, ExpiryProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        Counter conflicts = meters.counter("orders.expiry.stock.conflicts");
+        this.statements =
+                new ExpiryStatements(properties.stockAttempts(), json::writeValueAsString, conflicts::increment);
         this.lateness = Timer.builder("orders.expiry.lateness")
                 .description("time from an order's deadline to its expiry (closedAt - expiresAt)")
                 .publishPercentileHistogram()
@@ -43,29 +42,22 @@ class ExpiryTransaction {
 
     @Transactional(isolation = Isolation.READ_COMMITTED)
     public ExpiryOutcome expire(String orderId) {
-        if (!orders.markExpired(orderId)) {
-            return orders.state(orderId)
-                    .<ExpiryOutcome>map(state -> "PENDING".equals(state.status())
-                            ? new ExpiryOutcome.NotDue(state.remainingMillis())
-                            : new ExpiryOutcome.AlreadyClosed(state.status()))
-                    .orElseGet(ExpiryOutcome.UnknownOrder::new);
+        return recorded(jdbc.execute((ConnectionCallback<ExpiryOutcome>) c -> statements.expireOne(c, orderId)));
+    }
+
+    /** Every order's outcome, keyed by id; all of them in one transaction. */
+    @Transactional(isolation = Isolation.READ_COMMITTED)
+    public Map<String, ExpiryOutcome> expireBatch(Collection<String> orderIds) {
+        Map<String, ExpiryOutcome> outcomes =
+                jdbc.execute((ConnectionCallback<Map<String, ExpiryOutcome>>) c -> statements.expireBatch(c, orderIds));
+        outcomes.values().forEach(this::recorded);
+        return outcomes;
+    }
+
+    private ExpiryOutcome recorded(ExpiryOutcome outcome) {
+        if (outcome instanceof ExpiryOutcome.Expired expired) {
+            lateness.record(Duration.ofMillis(expired.latenessMillis()));
         }
-        ExpiryRepository.Expired closed = orders.expiredWithItems(orderId);
-        stock.restore(closed.items());
-        OrderExpired event = OrderExpired.of(
-                orderId,
-                closed.expiresAt(),
-                closed.closedAt(),
-                closed.items().stream()
-                        .map(item -> new OrderExpired.Item(item.sku(), item.quantity()))
-                        .toList());
-        orders.appendEvent(
-                event.eventId().toString(),
-                OrderExpired.class.getSimpleName(),
-                Topology.ORDER_EXPIRED_KEY,
-                json.writeValueAsString(event));
-        Duration late = Duration.between(closed.expiresAt(), closed.closedAt());
-        lateness.record(late);
-        return new ExpiryOutcome.Expired(late.toMillis());
+        return outcome;
     }
 }

@@ -59,7 +59,13 @@ class WorkerTopology {
         factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         factory.setConcurrentConsumers(properties.consumers());
         factory.setMaxConcurrentConsumers(properties.consumers());
-        factory.setPrefetchCount(properties.prefetch());
+        factory.setPrefetchCount(Math.max(properties.prefetch(), properties.batchSize()));
+        // Batches: up to batch-size ready messages per listener call (one expiry transaction), the
+        // batch closing as soon as no further message arrives within batch-wait.
+        factory.setBatchListener(true);
+        factory.setConsumerBatchEnabled(true);
+        factory.setBatchSize(properties.batchSize());
+        factory.setReceiveTimeout(properties.batchWait().toMillis());
         factory.setDefaultRequeueRejected(false);
         factory.setAutoStartup(false); // started by SchemaGate once order-service's schema is in place
         return factory;

@@ -9,6 +9,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.example.orders.contracts.Headers;
+import com.example.orders.expiry.jdbc.ExpiryOutcome;
+import com.example.orders.expiry.jdbc.StockConflictException;
 import com.example.orders.messaging.Republisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

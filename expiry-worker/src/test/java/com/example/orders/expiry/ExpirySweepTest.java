@@ -2,14 +2,18 @@ package com.example.orders.expiry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.example.orders.expiry.jdbc.ExpiryOutcome;
 import com.example.orders.schema.SchemaGate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 
@@ -18,21 +22,52 @@ class ExpirySweepTest {
 
     private final ExpiryRepository orders = mock(ExpiryRepository.class);
     private final ExpiryTransaction expiry = mock(ExpiryTransaction.class);
+    private final QueueBacklog backlog = mock(QueueBacklog.class);
     private final SchemaGate schema = mock(SchemaGate.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ExpirySweep sweep = new ExpirySweep(orders, expiry, schema, TestProperties.defaults(), meters);
+    private final ExpirySweep sweep =
+            new ExpirySweep(orders, expiry, backlog, schema, TestProperties.defaults(), meters);
+
+    @BeforeEach
+    void schemaIsThere() {
+        when(schema.ready()).thenReturn(true);
+    }
 
     @Test
     void orderThatFailsToExpireDoesNotKeepTheSweepFromRescuingTheOthers() {
-        when(schema.ready()).thenReturn(true);
         when(orders.overdue(anyLong(), anyInt())).thenReturn(List.of("stuck", "lost"));
+        when(expiry.expireBatch(anyList()))
+                .thenThrow(new DataIntegrityViolationException("Out of range value for column 'stock'"));
         when(expiry.expire("stuck"))
                 .thenThrow(new DataIntegrityViolationException("Out of range value for column 'stock'"));
         when(expiry.expire("lost")).thenReturn(new ExpiryOutcome.Expired(12_000));
 
         sweep.sweep();
+        sweep.sweep();
 
         verify(expiry).expire("lost");
         assertThat(meters.counter("orders.expiry.sweep.rescued").count()).isEqualTo(1);
+    }
+
+    @Test
+    void orderSeenOverdueOnlyOnceIsLeftToItsMessageThatMayBeInFlight() {
+        when(orders.overdue(anyLong(), anyInt())).thenReturn(List.of("in-flight"));
+
+        sweep.sweep();
+
+        verify(expiry, never()).expireBatch(anyList());
+    }
+
+    @Test
+    void sweepDefersWhileExpiryMessagesAreQueued() {
+        when(orders.overdue(anyLong(), anyInt())).thenReturn(List.of("queued"));
+        when(backlog.waiting()).thenReturn(0L, 1500L, 0L);
+
+        sweep.sweep(); // seen once
+        sweep.sweep(); // a backlog: forgets what it saw
+        sweep.sweep(); // seen once again
+
+        verify(expiry, never()).expireBatch(anyList());
+        assertThat(meters.counter("orders.expiry.sweep.rescued").count()).isZero();
     }
 }

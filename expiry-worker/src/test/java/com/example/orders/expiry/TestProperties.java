@@ -11,7 +11,7 @@ final class TestProperties {
     static ExpiryProperties defaults() {
         return new ExpiryProperties(
                 4,
-                10,
+                200,
                 3,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30),
@@ -20,6 +20,8 @@ final class TestProperties {
                 Duration.ofSeconds(10),
                 500,
                 Duration.ofMinutes(5),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                100,
+                Duration.ofMillis(10));
     }
 }

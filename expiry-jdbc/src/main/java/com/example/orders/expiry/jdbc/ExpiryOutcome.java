@@ -1,7 +1,7 @@
-package com.example.orders.expiry;
+package com.example.orders.expiry.jdbc;
 
 /** What the guarded rollback transaction did with one order. */
-sealed interface ExpiryOutcome {
+public sealed interface ExpiryOutcome {
 
     /** Cancelled and its stock given back, {@code latenessMillis} after its deadline. */
     record Expired(long latenessMillis) implements ExpiryOutcome {}
