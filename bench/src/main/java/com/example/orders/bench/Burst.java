@@ -26,13 +26,16 @@ final class Burst {
         "orders_expiry_stock_conflicts_total",
         "orders_expiry_republished_total",
         "orders_expiry_dead_lettered_total",
-        "orders_expiry_sweep_rescued_total"
+        "orders_expiry_sweep_rescued_total",
+        "orders_expiry_batch_fallbacks_total",
+        "orders_expiry_batch_size_count"
     };
 
     private Burst() {}
 
     /** Runs one burst of {@code n} orders, one item each, round-robin over {@code skuCount} skus. */
-    static Map<String, Object> phase(Run run, Stack stack, String label, int n, int skuCount, int concurrency)
+    static Map<String, Object> phase(
+            Run run, Stack stack, String label, int n, int skuCount, int concurrency, boolean workerAfterDue)
             throws Exception {
         Api api = new Api(stack.orderUrl);
         long initialStock = (n + skuCount - 1) / skuCount + 100;
@@ -49,7 +52,11 @@ final class Burst {
                 "%s: placed %d orders in %.1f s%n", label, placed.ids().size(), placed.seconds());
         awaitQueued(stack, api, placed.ids().size(), 180);
         phase.put("waitingInWaitQueue", stack.queueDepth(Topology.WAIT_QUEUE));
-        String before = api.scrape(stack.workerUrl);
+        String before = workerAfterDue ? "" : api.scrape(stack.workerUrl);
+        if (workerAfterDue) {
+            stack.stopWorker(); // started again once the burst is due
+        }
+        phase.put("worker", workerAfterDue ? "started after the burst was due" : "running");
         long waiting = stack.queueDepth(Topology.WAIT_QUEUE);
         long marginMs = 5_000 + waiting; // time to re-time the messages, about 1 ms each, and some
         try (var db = stack.db()) {
@@ -82,14 +89,22 @@ final class Burst {
                     .watch("rabbitmq", Cpu.pidOf("beam.smp"));
             Map<String, Double> cpuAtDeadline = cpu.seconds();
             long drainStart = System.nanoTime();
+            if (workerAfterDue) {
+                stack.startWorker();
+                phase.put("workerStartToUpMs", (System.nanoTime() - drainStart) / 1e6);
+                cpu.watch("expiry-worker", stack.workerPid());
+                cpuAtDeadline.put("expiry-worker", 0.0); // a new process: all its CPU, start-up included
+            }
             long end = System.nanoTime() + 900_000_000_000L;
             long expired = 0;
             while (System.nanoTime() < end && (expired = Db.count(db, label + "-", "EXPIRED")) < moved) {
                 Thread.sleep(500);
             }
+            Map<String, Double> cpuAtEnd = cpu.seconds();
             phase.put(
                     "cpuPercentOfOneCoreWhileDraining",
-                    Cpu.percent(cpuAtDeadline, cpu.seconds(), (System.nanoTime() - drainStart) / 1e9));
+                    Cpu.percent(cpuAtDeadline, cpuAtEnd, (System.nanoTime() - drainStart) / 1e9));
+            phase.put("cpuMsPerExpiredOrder", Cpu.msPerUnit(cpuAtDeadline, cpuAtEnd, Math.max(1, expired)));
             List<Db.Closed> closed = Db.expired(db, label + "-", x);
             double drainMs = closed.isEmpty()
                     ? Double.NaN
@@ -98,6 +113,12 @@ final class Burst {
             phase.put("allExpired", expired == moved && moved == placed.ids().size());
             phase.put("drainMs", drainMs);
             phase.put("ordersPerSecond", closed.size() / (drainMs / 1000));
+            if (!closed.isEmpty()) {
+                double firstMs = closed.get(0).closedAtMs();
+                phase.put("firstExpiryMs", firstMs);
+                // from the first expiry on: what the worker drains once it is consuming
+                phase.put("ordersPerSecondFromFirstExpiry", closed.size() / ((drainMs - firstMs) / 1000));
+            }
             phase.put("lateness", Lateness.summary(closed));
             List<String> wrong = Db.conservationViolations(db, label + "-sku-", initialStock);
             phase.put("stockConserved", wrong.isEmpty());
@@ -117,7 +138,7 @@ final class Burst {
         String after = api.scrape(stack.workerUrl);
         Map<String, Object> metrics = new LinkedHashMap<>();
         for (String m : WORKER_METRICS) {
-            metrics.put(m, Api.metric(after, m) - Api.metric(before, m));
+            metrics.put(m, Api.metric(after, m) - (before.isEmpty() ? 0 : Api.metric(before, m)));
         }
         phase.put("workerMetricsDelta", metrics);
         phase.put("deadLetterQueueDepth", stack.queueDepth(Topology.DEAD_LETTER_QUEUE));

@@ -41,6 +41,14 @@ final class Cpu {
         return percent;
     }
 
+    /** CPU milliseconds each process used per unit (an expired order) between two readings. */
+    static Map<String, Object> msPerUnit(Map<String, Double> before, Map<String, Double> after, long units) {
+        Map<String, Object> ms = new LinkedHashMap<>();
+        before.forEach((name, b) ->
+                ms.put(name, Math.round((after.get(name) - b) * 1000 / Math.max(1, units) * 1000) / 1000.0));
+        return ms;
+    }
+
     private static double seconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

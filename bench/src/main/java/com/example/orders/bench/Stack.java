@@ -42,6 +42,8 @@ final class Stack implements AutoCloseable {
     private final Path logs;
     private final List<Process> processes = new ArrayList<>();
     private Process worker;
+    private Map<String, String> workerEnv;
+    private List<String> workerJvm;
     private Process orderService;
 
     Stack(Options options, String paymentTimeout, Map<String, String> extraEnv, Path logs) throws Exception {
@@ -85,16 +87,33 @@ final class Stack implements AutoCloseable {
         }
         orderService = launch("order-service", orderJvm, Map.of("SERVER_PORT", port(orderUrl)), common);
         awaitUp(orderUrl);
-        Map<String, String> workerEnv = new LinkedHashMap<>(common);
+        workerEnv = new LinkedHashMap<>(common);
         workerEnv.put("SERVER_PORT", port(workerUrl));
-        List<String> workerJvm = new ArrayList<>(List.of("-Xmx" + heap));
+        workerJvm = new ArrayList<>(List.of("-Xmx" + heap));
         String workerJfr = options.get("worker-jfr", "");
         if (!workerJfr.isBlank()) {
             workerJvm.add("-XX:StartFlightRecording=filename=" + workerJfr + ",settings=profile");
             settings.put("expiry-worker JFR", workerJfr);
         }
+        startWorker();
+    }
+
+    /** Starts expiry-worker (again) and waits until it is UP. */
+    void startWorker() throws Exception {
         worker = launch("expiry-worker", workerJvm, workerEnv, Map.of());
         awaitUp(workerUrl);
+    }
+
+    /** Stops expiry-worker (a clean shutdown) and waits until it is gone. */
+    void stopWorker() throws InterruptedException {
+        if (worker != null) {
+            worker.destroy();
+            if (!worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor();
+            }
+            processes.remove(worker);
+            worker = null;
+        }
     }
 
     long workerPid() {
@@ -174,7 +193,8 @@ final class Stack implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logs.resolve(name + ".log").toFile()));
         builder.environment().putAll(common);
         builder.environment().putAll(own);
         Process process = builder.start();
