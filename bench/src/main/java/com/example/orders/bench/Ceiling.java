@@ -32,7 +32,7 @@ final class Ceiling {
 
     /** expiry-worker's datasource settings (its application.yml), so that both parse and batch alike. */
     static final String WORKER_CONNECTION_PROPERTIES =
-            "useLocalSessionState=true&cachePrepStmts=true&prepStmtCacheSize=256&prepStmtCacheSqlLimit=8192"
+            "useLocalSessionState=true&cachePrepStmts=true&prepStmtCacheSize=256&prepStmtCacheSqlLimit=32768"
                     + "&rewriteBatchedStatements=true";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
