@@ -2,6 +2,7 @@ package com.example.orders.bench;
 
 import com.example.orders.expiry.jdbc.ExpiryOutcome;
 import com.example.orders.expiry.jdbc.ExpiryStatements;
+import com.example.orders.expiry.jdbc.OrderExpiredJson;
 import com.example.orders.expiry.jdbc.StockConflictException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Scenario 5: expiry-worker's own expiry transaction, straight over JDBC from a thread pool (no
@@ -34,8 +34,6 @@ final class Ceiling {
     static final String WORKER_CONNECTION_PROPERTIES =
             "useLocalSessionState=true&cachePrepStmts=true&prepStmtCacheSize=256&prepStmtCacheSqlLimit=32768"
                     + "&rewriteBatchedStatements=true";
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Stack stack;
     private long lastRetries;
@@ -140,7 +138,7 @@ final class Ceiling {
         AtomicInteger next = new AtomicInteger();
         AtomicLong conflicts = new AtomicLong();
         AtomicLong retries = new AtomicLong();
-        ExpiryStatements statements = new ExpiryStatements(3, JSON::writeValueAsString, conflicts::incrementAndGet);
+        ExpiryStatements statements = new ExpiryStatements(3, OrderExpiredJson::write, conflicts::incrementAndGet);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<Integer>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

@@ -3,6 +3,7 @@ package com.example.orders.expiry;
 import com.example.orders.ExpiryProperties;
 import com.example.orders.expiry.jdbc.ExpiryOutcome;
 import com.example.orders.expiry.jdbc.ExpiryStatements;
+import com.example.orders.expiry.jdbc.OrderExpiredJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,7 +15,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The guarded rollback transaction, for one order or a batch, shared by the listener and the sweep:
@@ -29,11 +29,11 @@ class ExpiryTransaction {
     private final ExpiryStatements statements;
     private final Timer lateness;
 
-    ExpiryTransaction(JdbcTemplate jdbc, JsonMapper json, ExpiryProperties properties, MeterRegistry meters) {
+    ExpiryTransaction(JdbcTemplate jdbc, ExpiryProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
         Counter conflicts = meters.counter("orders.expiry.stock.conflicts");
         this.statements =
-                new ExpiryStatements(properties.stockAttempts(), json::writeValueAsString, conflicts::increment);
+                new ExpiryStatements(properties.stockAttempts(), OrderExpiredJson::write, conflicts::increment);
         this.lateness = Timer.builder("orders.expiry.lateness")
                 .description("time from an order's deadline to its expiry (closedAt - expiresAt)")
                 .publishPercentileHistogram()
