@@ -53,6 +53,15 @@ public final class DelayCascade {
         return LEVEL_PREFIX + (n < 10 ? "0" : "") + n;
     }
 
+    /** Every level's queue, level 0 first: where delayed messages wait. */
+    public static List<String> levelQueues() {
+        List<String> queues = new ArrayList<>(LEVELS);
+        for (int n = 0; n < LEVELS; n++) {
+            queues.add(level(n));
+        }
+        return queues;
+    }
+
     public static long ttlMillis(int n) {
         checkLevel(n);
         return (1L << n) * UNIT_MILLIS;
