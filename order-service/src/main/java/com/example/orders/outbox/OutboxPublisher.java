@@ -19,6 +19,7 @@ import org.springframework.amqp.core.MessageBuilderSupport;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
@@ -38,16 +39,21 @@ import org.springframework.stereotype.Component;
 @Component
 class OutboxPublisher {
 
-    private final RabbitTemplate rabbit;
-    private final RabbitTemplate mandatory;
+    private final RabbitTemplate rabbit = new RabbitTemplate();
+    private final RabbitTemplate mandatory = new RabbitTemplate();
     private final DelayTransports transports;
     private final ReturnedPublishes returns;
     private final long confirmTimeoutMillis;
 
     OutboxPublisher(
-            RabbitTemplate rabbit, DelayTransports transports, ReturnedPublishes returns, OrdersProperties properties) {
-        this.rabbit = rabbit;
-        this.mandatory = new RabbitTemplate(rabbit.getConnectionFactory());
+            ConnectionFactory connections,
+            DelayTransports transports,
+            ReturnedPublishes returns,
+            OrdersProperties properties) {
+        // Templates of its own, not Boot's: Boot makes its template mandatory whenever publisher returns
+        // are on, and domain events must not be.
+        this.rabbit.setConnectionFactory(connections);
+        this.mandatory.setConnectionFactory(connections);
         this.mandatory.setMandatory(true);
         // Returns are read from each message's CorrelationData; a callback only stops the template's own
         // WARN per returned message (they are logged once per cause here).

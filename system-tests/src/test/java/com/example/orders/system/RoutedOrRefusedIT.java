@@ -34,6 +34,13 @@ class RoutedOrRefusedIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> unsent(id) == 0);
         await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("EXPIRED"));
         assertThat(api.stock(sku)).isEqualTo(3);
+        // OrderExpired goes to orders.events, which nobody need subscribe to: sent, not returned and retried
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Database.count(
+                                "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderExpired' AND sent_at IS NOT NULL"
+                                        + " AND payload LIKE ?",
+                                "%" + id + "%")
+                        == 1);
     }
 
     private static long unsent(String id) {
