@@ -154,7 +154,7 @@ final class Burst {
             channel.confirmSelect();
             long shortest = Math.max(1, atMillis - System.currentTimeMillis());
             for (String queue : DelayCascade.levelQueues()) {
-                if (DelayCascade.ttlMillis(Integer.parseInt(queue.substring(queue.length() - 2))) <= shortest) {
+                if (DelayCascade.ttlMillis(DelayCascade.levelOf(queue)) <= shortest) {
                     continue; // where the copies go
                 }
                 GetResponse message;

@@ -6,6 +6,7 @@ import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.DelayCascade;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
@@ -15,6 +16,7 @@ import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.context.annotation.Bean;
@@ -55,23 +57,19 @@ class WorkerTopology {
     /** Every exchange, queue and binding of {@link DelayCascade}, as order-service declares them too. */
     static List<Declarable> cascade() {
         List<Declarable> cascade = new ArrayList<>();
-        cascade.add(ExchangeBuilder.topicExchange(DelayCascade.DELIVERY_EXCHANGE)
-                .durable(true)
-                .build());
-        for (int n = 0; n < DelayCascade.LEVELS; n++) {
-            cascade.add(ExchangeBuilder.topicExchange(DelayCascade.level(n))
-                    .durable(true)
-                    .build());
-            cascade.add(QueueBuilder.durable(DelayCascade.level(n))
-                    .withArguments(DelayCascade.queueArguments(n))
-                    .build());
-        }
-        for (DelayCascade.Link link : DelayCascade.links()) {
-            Binding.DestinationType type =
-                    link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE;
-            cascade.add(new Binding(link.destination(), type, link.source(), link.key(), null));
-        }
+        DelayCascade.exchanges().forEach(name -> cascade.add(new TopicExchange(name)));
+        DelayCascade.levelQueues().forEach(name -> cascade.add(new Queue(name, true, false, false, arguments(name))));
+        DelayCascade.links()
+                .forEach(l -> cascade.add(new Binding(l.destination(), type(l), l.source(), l.key(), null)));
         return cascade;
+    }
+
+    private static Map<String, Object> arguments(String level) {
+        return DelayCascade.queueArguments(DelayCascade.levelOf(level));
+    }
+
+    private static Binding.DestinationType type(DelayCascade.Link link) {
+        return link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE;
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static com.example.orders.contracts.Topology.*;
 import com.example.orders.contracts.DelayCascade;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -49,25 +50,18 @@ class OrderServiceTopology {
     /** Every exchange, queue and binding of {@link DelayCascade}, as Spring AMQP declares them. */
     static List<Declarable> cascade() {
         List<Declarable> cascade = new ArrayList<>();
-        cascade.add(ExchangeBuilder.topicExchange(DelayCascade.DELIVERY_EXCHANGE)
-                .durable(true)
-                .build());
-        for (int n = 0; n < DelayCascade.LEVELS; n++) {
-            cascade.add(ExchangeBuilder.topicExchange(DelayCascade.level(n))
-                    .durable(true)
-                    .build());
-            cascade.add(QueueBuilder.durable(DelayCascade.level(n))
-                    .withArguments(DelayCascade.queueArguments(n))
-                    .build());
-        }
-        for (DelayCascade.Link link : DelayCascade.links()) {
-            cascade.add(new Binding(
-                    link.destination(),
-                    link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE,
-                    link.source(),
-                    link.key(),
-                    null));
-        }
+        DelayCascade.exchanges().forEach(name -> cascade.add(new TopicExchange(name)));
+        DelayCascade.levelQueues().forEach(name -> cascade.add(new Queue(name, true, false, false, arguments(name))));
+        DelayCascade.links()
+                .forEach(l -> cascade.add(new Binding(l.destination(), type(l), l.source(), l.key(), null)));
         return cascade;
+    }
+
+    private static Map<String, Object> arguments(String level) {
+        return DelayCascade.queueArguments(DelayCascade.levelOf(level));
+    }
+
+    private static Binding.DestinationType type(DelayCascade.Link link) {
+        return link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE;
     }
 }

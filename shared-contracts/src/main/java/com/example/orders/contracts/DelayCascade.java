@@ -53,6 +53,13 @@ public final class DelayCascade {
         return LEVEL_PREFIX + (n < 10 ? "0" : "") + n;
     }
 
+    /** Every exchange of the cascade: each level's (topic) and the delivery exchange (topic). */
+    public static List<String> exchanges() {
+        List<String> exchanges = new ArrayList<>(levelQueues());
+        exchanges.add(DELIVERY_EXCHANGE);
+        return exchanges;
+    }
+
     /** Every level's queue, level 0 first: where delayed messages wait. */
     public static List<String> levelQueues() {
         List<String> queues = new ArrayList<>(LEVELS);
@@ -60,6 +67,16 @@ public final class DelayCascade {
             queues.add(level(n));
         }
         return queues;
+    }
+
+    /** The level of a level's exchange or queue name: 7 for {@code orders.delay.level-07}. */
+    public static int levelOf(String name) {
+        if (!name.startsWith(LEVEL_PREFIX)) {
+            throw new IllegalArgumentException("not a level of the cascade: " + name);
+        }
+        int n = Integer.parseInt(name.substring(LEVEL_PREFIX.length()));
+        checkLevel(n);
+        return n;
     }
 
     public static long ttlMillis(int n) {
