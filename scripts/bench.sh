@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one benchmark scenario: scripts/bench.sh create|burst|steady|hot|ceiling [--option value ...]
+# Runs one benchmark scenario: scripts/bench.sh create|burst|steady|hot|ceiling|windows|hops [--option value ...]
 # Builds the jars first if they are missing; results go to bench/results/ (see bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * The credentials have no default: the service refuses to start without them.
  *
  * @param paymentTimeout how long an order waits for payment before it expires
+ * @param paymentTimeoutMin the shortest payment window an order may ask for ({@code paymentTimeout})
+ * @param paymentTimeoutMax the longest payment window an order may ask for
  * @param delayTransport how the expiry message is delayed until the deadline
  * @param outbox how the relay publishes the outbox
  * @param storefrontTokens bearer tokens a storefront may call {@code /api/**} with (several, to rotate)
@@ -23,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record OrdersProperties(
         @NotNull Duration paymentTimeout,
+        @NotNull Duration paymentTimeoutMin,
+        @NotNull Duration paymentTimeoutMax,
         @NotNull DelayTransport delayTransport,
         @NotNull Outbox outbox,
 

@@ -49,6 +49,15 @@ final class Api {
         }
     }
 
+    /** An order with its own payment window ({@code paymentTimeout}, ISO-8601). */
+    HttpRequest orderRequest(String customerId, String sku, java.time.Duration paymentTimeout) {
+        return storefront("/api/orders")
+                .POST(body(
+                        "{\"customerId\":\"%s\",\"items\":[{\"sku\":\"%s\",\"quantity\":1}],\"paymentTimeout\":\"%s\"}"
+                                .formatted(customerId, sku, paymentTimeout)))
+                .build();
+    }
+
     HttpRequest orderRequest(String customerId, List<String> skus) {
         StringBuilder items = new StringBuilder();
         for (String sku : skus) {

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * {@code java -jar bench/target/bench.jar <scenario> [--option value ...]}, run from the repository
- * root. Scenarios: create, burst, steady, hot, ceiling. See bench/README.md.
+ * root. Scenarios: create, burst, steady, hot, ceiling, windows, hops. See bench/README.md.
  */
 public final class Bench {
 
@@ -13,7 +13,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].startsWith("-")) {
             System.out.println(
-                    "usage: java -jar bench/target/bench.jar create|burst|steady|hot|ceiling [--option value ...]"
+                    "usage: java -jar bench/target/bench.jar create|burst|steady|hot|ceiling|windows|hops [--option value ...]"
                             + "\n(see bench/README.md)");
             System.exit(2);
         }
@@ -42,6 +42,8 @@ public final class Bench {
                 case "steady" -> SteadyScenario.run(run, stack);
                 case "hot" -> Scenarios.hot(run, stack);
                 case "ceiling" -> Scenarios.ceiling(run, stack);
+                case "windows" -> WindowsScenario.run(run, stack);
+                case "hops" -> HopsScenario.run(run, stack);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } catch (Exception e) {

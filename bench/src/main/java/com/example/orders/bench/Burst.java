@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -11,11 +12,11 @@ import java.util.Map;
 
 /**
  * A burst of orders falling due at one instant, through the real message path. The orders are placed
- * over HTTP with a long payment timeout, so that their messages wait in orders.expiry.wait (the
- * stock-RabbitMQ TTL queue); then every order's deadline is set to one instant X a moment ahead (one
- * UPDATE of expires_at) and the bench re-times their waiting messages to X (takes each from the wait
- * queue and puts it back, body and headers unchanged, with the TTL that ends at X). At X the broker
- * dead-letters all of them into orders.expiry at once and expiry-worker drains it. From the orders
+ * over HTTP with a long payment timeout, so that their messages wait in the delay cascade (stock
+ * RabbitMQ); then every order's deadline is set to one instant X a moment ahead (one UPDATE of
+ * expires_at) and the bench re-times their waiting messages to X (takes each from its level queue and
+ * publishes it into the cascade again, body and headers unchanged, with the delay that ends at X). At
+ * X the broker dead-letters all of them into orders.expiry at once and expiry-worker drains it. From the orders
  * themselves: drain time (last closedAt - X), throughput, lateness (closedAt - expiresAt),
  * conservation; from the worker's metrics: conflicts, republishes, dead letters.
  */
@@ -51,13 +52,13 @@ final class Burst {
         System.out.printf(
                 "%s: placed %d orders in %.1f s%n", label, placed.ids().size(), placed.seconds());
         awaitQueued(stack, api, placed.ids().size(), 180);
-        phase.put("waitingInWaitQueue", stack.queueDepth(Topology.WAIT_QUEUE));
+        long waiting = stack.delayedDepth();
+        phase.put("waitingInDelayQueues", waiting);
         String before = workerAfterDue ? "" : api.scrape(stack.workerUrl);
         if (workerAfterDue) {
             stack.stopWorker(); // started again once the burst is due
         }
         phase.put("worker", workerAfterDue ? "started after the burst was due" : "running");
-        long waiting = stack.queueDepth(Topology.WAIT_QUEUE);
         long marginMs = 5_000 + waiting; // time to re-time the messages, about 1 ms each, and some
         try (var db = stack.db()) {
             String x = Db.single(
@@ -146,12 +147,12 @@ final class Burst {
         return phase;
     }
 
-    /** Waits until the outbox is empty and every placed order's message is in the wait queue. */
+    /** Waits until the outbox is empty and every placed order's message is in the delay cascade. */
     private static void awaitQueued(Stack stack, Api api, long placed, int maxSeconds) throws InterruptedException {
         long end = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
             double backlog = Api.metric(api.scrape(stack.orderUrl), "orders_outbox_backlog");
-            if (backlog == 0 && stack.queueDepth(Topology.WAIT_QUEUE) >= placed) {
+            if (backlog == 0 && stack.delayedDepth() >= placed) {
                 return;
             }
             Thread.sleep(500);
@@ -159,9 +160,9 @@ final class Burst {
     }
 
     /**
-     * Takes {@code count} messages from the head of the wait queue and publishes each again, unchanged
-     * but for a TTL that ends at {@code atMillis}. The copies go to the tail, so exactly the originals
-     * are taken. Taken with auto-ack: acking basic.get deliveries of this quorum queue one by one or
+     * Takes {@code count} messages from the level queues and publishes each into the cascade again,
+     * unchanged but for a delay that ends at {@code atMillis}. The copies enter lower levels than the
+     * long-delayed originals, so exactly the originals are taken. Taken with auto-ack: acking basic.get deliveries of this quorum queue one by one or
      * many at once left some of them requeued at the head (RabbitMQ 3.10), where their one-hour TTL
      * held every copy behind them. A bench crash midway loses messages; the sweep then expires those
      * orders, which the result shows (orders_expiry_sweep_rescued_total). Bounded by count and 5 minutes.
@@ -172,20 +173,20 @@ final class Burst {
         try (Connection connection = stack.broker()) {
             Channel channel = connection.createChannel();
             channel.confirmSelect();
-            while (moved < count && System.nanoTime() < end) {
-                GetResponse message = channel.basicGet(Topology.WAIT_QUEUE, true);
-                if (message == null) {
-                    break;
+            long shortest = Math.max(1, atMillis - System.currentTimeMillis());
+            for (String queue : DelayCascade.levelQueues()) {
+                if (DelayCascade.ttlMillis(DelayCascade.levelOf(queue)) <= shortest) {
+                    continue; // where the copies go
                 }
-                AMQP.BasicProperties p = message.getProps();
-                long ttl = Math.max(1, atMillis - System.currentTimeMillis());
-                channel.basicPublish(
-                        Topology.EXPIRY_EXCHANGE,
-                        Topology.WAIT_KEY,
-                        p.builder().expiration(Long.toString(ttl)).build(),
-                        message.getBody());
-                if (++moved % 500 == 0) {
-                    channel.waitForConfirmsOrDie(30_000);
+                GetResponse message;
+                while (moved < count && System.nanoTime() < end && (message = channel.basicGet(queue, true)) != null) {
+                    AMQP.BasicProperties p = message.getProps();
+                    DelayCascade.Route route = DelayCascade.route(
+                            Math.max(1, atMillis - System.currentTimeMillis()), DelayCascade.EXPIRY_DESTINATION);
+                    channel.basicPublish(route.exchange(), route.routingKey(), p, message.getBody());
+                    if (++moved % 500 == 0) {
+                        channel.waitForConfirmsOrDie(30_000);
+                    }
                 }
             }
             channel.waitForConfirmsOrDie(30_000);

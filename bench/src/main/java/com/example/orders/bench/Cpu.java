@@ -28,6 +28,16 @@ final class Cpu {
         }
     }
 
+    /**
+     * The local RabbitMQ node's own process, asked of the node (other nodes, e.g. a test cluster's,
+     * may run beside it); the first beam.smp when rabbitmqctl cannot tell.
+     */
+    static long rabbitPid() {
+        String out =
+                Machine.command("rabbitmqctl", "-q", "eval", "os:getpid().").replaceAll("[^0-9]", "");
+        return out.isEmpty() ? pidOf("beam.smp") : Long.parseLong(out);
+    }
+
     Map<String, Double> seconds() {
         Map<String, Double> used = new LinkedHashMap<>();
         pids.forEach((name, pid) -> used.put(name, seconds(pid)));

@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -27,8 +28,14 @@ import java.util.Map;
  */
 final class Stack implements AutoCloseable {
 
-    static final List<String> QUEUES =
-            List.of(Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE);
+    static final List<String> QUEUES = queues();
+
+    private static List<String> queues() {
+        List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+        queues.addAll(
+                List.of(Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE));
+        return List.copyOf(queues);
+    }
 
     final String orderUrl;
     final String workerUrl;
@@ -144,6 +151,11 @@ final class Stack implements AutoCloseable {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** Messages waiting for their delay, over every level of the cascade. */
+    long delayedDepth() {
+        return DelayCascade.levelQueues().stream().mapToLong(this::queueDepth).sum();
     }
 
     String brokerVersion() {

@@ -1,5 +1,6 @@
 package com.example.orders.chaos;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -22,8 +23,13 @@ import java.util.concurrent.TimeUnit;
 final class Broker {
 
     /** Queues the expiry pipeline owns; all must be drained (nothing ready, nothing unacked) at rest. */
-    static final List<String> PIPELINE_QUEUES =
-            List.of(Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE);
+    static final List<String> PIPELINE_QUEUES = pipelineQueues();
+
+    private static List<String> pipelineQueues() {
+        List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+        queues.add(Topology.EXPIRY_QUEUE);
+        return List.copyOf(queues);
+    }
 
     private Broker() {}
 
@@ -54,9 +60,15 @@ final class Broker {
         return publishExpiry(body.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    /** The lost-message fault: deletes every message waiting for its delay. Returns how many. */
+    /** The lost-message fault: deletes every message waiting for its delay, at every level. Returns how many. */
     static int purgeWaitQueue() {
-        return withChannel(channel -> channel.queuePurge(Topology.WAIT_QUEUE).getMessageCount());
+        return withChannel(channel -> {
+            int purged = 0;
+            for (String queue : DelayCascade.levelQueues()) {
+                purged += channel.queuePurge(queue).getMessageCount();
+            }
+            return purged;
+        });
     }
 
     record Dead(String messageId, String body, Map<String, Object> headers) {
@@ -116,10 +128,10 @@ final class Broker {
     /** Removes what an earlier run left in the vhost, so each scenario starts from nothing. */
     static void deleteQueues() {
         withChannel(channel -> {
-            for (String queue : List.of(
-                    Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE)) {
+            for (String queue : PIPELINE_QUEUES) {
                 channel.queueDelete(queue);
             }
+            channel.queueDelete(Topology.DEAD_LETTER_QUEUE);
             return null;
         });
     }

@@ -4,11 +4,11 @@ import com.example.orders.ExpiryProperties;
 import java.time.Duration;
 
 /** The worker's settings as application.yml sets them, for unit tests. */
-final class TestProperties {
+public final class TestProperties {
 
     private TestProperties() {}
 
-    static ExpiryProperties defaults() {
+    public static ExpiryProperties defaults() {
         return new ExpiryProperties(
                 4,
                 200,

@@ -2,7 +2,13 @@ package com.example.orders.messaging;
 
 import static com.example.orders.contracts.Topology.*;
 
+import com.example.orders.contracts.DelayCascade;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.ExchangeBuilder;
@@ -13,10 +19,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What order-service publishes into: the expiry exchange, the wait queue that holds messages until
- * their TTL (stock RabbitMQ), and the work queue they land in, declared here too so that no message
- * is dropped while expiry-worker has never run. The plugin's exchange is declared by
- * {@link DelayTransports} only when the broker has the plugin.
+ * What order-service publishes into: the expiry exchange, the delay cascade (stock RabbitMQ) and the
+ * work queue the cascade ends in, declared here too so that no message is dropped while expiry-worker
+ * has never run. The worker declares the same cascade, from the same {@link DelayCascade}, because it
+ * publishes into it as well (retries, early messages): whichever starts first, the cascade is there.
+ * The plugin's exchange is declared by {@link DelayTransports} only when the broker has the plugin.
+ *
+ * <p>The old per-message-TTL queues (orders.expiry.wait, .retry) are no longer declared: where an
+ * earlier version left them, they stay as they are, bound and dead-lettering to the work queue, until
+ * they are empty.
  */
 @Configuration(proxyBeanMethods = false)
 class OrderServiceTopology {
@@ -30,15 +41,27 @@ class OrderServiceTopology {
         Queue work = QueueBuilder.durable(EXPIRY_QUEUE)
                 .withArguments(expiryQueueArguments())
                 .build();
-        Queue wait = QueueBuilder.durable(WAIT_QUEUE)
-                .withArguments(delayQueueArguments())
-                .build();
-        return new Declarables(
-                expiry,
-                events,
-                work,
-                wait,
-                BindingBuilder.bind(work).to(expiry).with(EXPIRE_KEY),
-                BindingBuilder.bind(wait).to(expiry).with(WAIT_KEY));
+        List<Declarable> declarables = new ArrayList<>(List.of(
+                expiry, events, work, BindingBuilder.bind(work).to(expiry).with(EXPIRE_KEY)));
+        declarables.addAll(cascade());
+        return new Declarables(declarables);
+    }
+
+    /** Every exchange, queue and binding of {@link DelayCascade}, as Spring AMQP declares them. */
+    static List<Declarable> cascade() {
+        List<Declarable> cascade = new ArrayList<>();
+        DelayCascade.exchanges().forEach(name -> cascade.add(new TopicExchange(name)));
+        DelayCascade.levelQueues().forEach(name -> cascade.add(new Queue(name, true, false, false, arguments(name))));
+        DelayCascade.links()
+                .forEach(l -> cascade.add(new Binding(l.destination(), type(l), l.source(), l.key(), null)));
+        return cascade;
+    }
+
+    private static Map<String, Object> arguments(String level) {
+        return DelayCascade.queueArguments(DelayCascade.levelOf(level));
+    }
+
+    private static Binding.DestinationType type(DelayCascade.Link link) {
+        return link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE;
     }
 }

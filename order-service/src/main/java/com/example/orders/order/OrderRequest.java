@@ -8,11 +8,17 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.util.List;
 
+/**
+ * @param paymentTimeout this order's payment window (ISO-8601, e.g. {@code PT30M}); null for the
+ *     configured {@code orders.payment-timeout}; bounded by {@code orders.payment-timeout-min/-max}
+ */
 record OrderRequest(
         @NotBlank @Size(max = 64) String customerId,
-        @NotEmpty @Size(max = 100) List<@NotNull @Valid Line> items) {
+        @NotEmpty @Size(max = 100) List<@NotNull @Valid Line> items,
+        Duration paymentTimeout) {
 
     static final int MAX_QUANTITY = 1_000_000;
 

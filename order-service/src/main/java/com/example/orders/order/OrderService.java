@@ -5,6 +5,7 @@ import com.example.orders.outbox.Outbox;
 import com.example.orders.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,8 @@ class OrderService {
     private final Outbox outbox;
     private final TransactionTemplate transaction;
     private final long timeoutMicros;
+    private final Duration minTimeout;
+    private final Duration maxTimeout;
     private final Counter created;
 
     OrderService(
@@ -40,6 +43,8 @@ class OrderService {
         this.outbox = outbox;
         this.transaction = transaction;
         this.timeoutMicros = properties.paymentTimeout().toNanos() / 1_000;
+        this.minTimeout = properties.paymentTimeoutMin();
+        this.maxTimeout = properties.paymentTimeoutMax();
         // Not "orders.created": Prometheus exports that as orders_total (_created is a reserved suffix).
         this.created = meters.counter("orders.placed");
     }
@@ -49,6 +54,7 @@ class OrderService {
 
     Placed place(OrderRequest request, String idempotencyKey) {
         rejectDuplicateSkus(request.items());
+        long timeout = timeoutMicros(request.paymentTimeout());
         if (idempotencyKey != null) {
             Optional<Order> earlier = findByIdempotencyKey(idempotencyKey);
             if (earlier.isPresent()) {
@@ -56,7 +62,7 @@ class OrderService {
             }
         }
         try {
-            Order order = transaction.execute(tx -> insert(request, idempotencyKey));
+            Order order = transaction.execute(tx -> insert(request, timeout, idempotencyKey));
             created.increment();
             log.info(
                     "Order {} PENDING for customer {}: {} items, {} cents, expires at {}",
@@ -72,7 +78,7 @@ class OrderService {
         }
     }
 
-    private Order insert(OrderRequest request, String idempotencyKey) {
+    private Order insert(OrderRequest request, long timeoutMicros, String idempotencyKey) {
         List<Order.Item> items = stock.reserve(request.items());
         long total = items.stream()
                 .mapToLong(item -> Math.multiplyExact(item.unitPriceCents(), (long) item.quantity()))
@@ -83,6 +89,18 @@ class OrderService {
         Order order = orders.find(id).orElseThrow();
         outbox.orderCreated(order.id(), order.customerId(), order.totalCents(), order.createdAt(), order.expiresAt());
         return order;
+    }
+
+    /** The order's own payment window, within the configured bounds, or the configured one. */
+    private long timeoutMicros(Duration requested) {
+        if (requested == null) {
+            return timeoutMicros;
+        }
+        if (requested.compareTo(minTimeout) < 0 || requested.compareTo(maxTimeout) > 0) {
+            throw new InvalidRequestException(
+                    "paymentTimeout", "must be between %s and %s".formatted(minTimeout, maxTimeout));
+        }
+        return requested.toNanos() / 1_000;
     }
 
     private Optional<Order> findByIdempotencyKey(String key) {

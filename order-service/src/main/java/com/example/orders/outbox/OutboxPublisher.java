@@ -1,6 +1,7 @@
 package com.example.orders.outbox;
 
 import com.example.orders.OrdersProperties;
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
@@ -17,47 +18,88 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageBuilderSupport;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
-/** Turns outbox rows into AMQP messages on the right exchange, with the delay, and waits for confirms. */
+/**
+ * Turns outbox rows into AMQP messages on the right exchange, with the delay, and waits for confirms.
+ *
+ * <p>Routed or refused: every message bound for a queue is published {@code mandatory}, so a message
+ * the broker cannot route (a binding deleted by hand, a wrong name) comes back instead of being
+ * confirmed and dropped. Spring sets {@link CorrelationData#getReturned()} before it completes the
+ * confirm, so the two are read together. Two publishes are not mandatory: domain events (nobody need
+ * be subscribed to {@code orders.events}) and the plugin's delayed exchange, which routes only when
+ * the delay is over and so returns every delayed publish as NO_ROUTE; that path stays safe because
+ * {@link DelayTransports} binds the exchange to the work queue when it chooses the plugin, and the
+ * worker's sweep expires any order whose message still went nowhere.
+ */
 @Component
 class OutboxPublisher {
 
-    private final RabbitTemplate rabbit;
+    private final RabbitTemplate rabbit = new RabbitTemplate();
+    private final RabbitTemplate mandatory = new RabbitTemplate();
     private final DelayTransports transports;
+    private final ReturnedPublishes returns;
     private final long confirmTimeoutMillis;
 
-    OutboxPublisher(RabbitTemplate rabbit, DelayTransports transports, OrdersProperties properties) {
-        this.rabbit = rabbit;
+    OutboxPublisher(
+            ConnectionFactory connections,
+            DelayTransports transports,
+            ReturnedPublishes returns,
+            OrdersProperties properties) {
+        // Templates of its own, not Boot's: Boot makes its template mandatory whenever publisher returns
+        // are on, and domain events must not be.
+        this.rabbit.setConnectionFactory(connections);
+        this.mandatory.setConnectionFactory(connections);
+        this.mandatory.setMandatory(true);
+        // Returns are read from each message's CorrelationData; a callback only stops the template's own
+        // WARN per returned message (they are logged once per cause here).
+        this.mandatory.setReturnsCallback(returned -> {});
         this.transports = transports;
+        this.returns = returns;
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
     }
 
     /**
-     * Publishes the batch and returns only when the broker has confirmed every message; throws
-     * otherwise (a nack, a timeout, or a channel the broker closed, whose pending confirms Spring
-     * completes as nacks), and the caller's transaction then leaves the rows unsent.
+     * Publishes the batch and returns, once the broker has confirmed every message, the ids of the rows
+     * it routed; a row whose message came back unroutable is left out (counted and logged by
+     * {@link ReturnedPublishes}), so it stays unsent and is published again. Throws otherwise (a nack, a
+     * timeout, or a channel the broker closed, whose pending confirms Spring completes as nacks), and
+     * the caller's transaction then leaves the rows unsent.
      *
      * <p>Correlated confirms, one future per message, rather than {@code waitForConfirmsOrDie} on an
      * {@code invoke} channel: when the broker closes that channel mid-batch (e.g. ACCESS_REFUSED) the
      * template may carry on with a fresh channel on which the wait has nothing outstanding and returns
      * as if all was confirmed, so a refused batch could be marked sent.
      */
-    void publishConfirmed(List<OutboxMessage> batch) {
+    List<Long> publishConfirmed(List<OutboxMessage> batch) {
         DelayTransport transport = transports.active();
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
             Routed routed = route(message, transport);
             CorrelationData correlation = new CorrelationData(message.eventId());
-            rabbit.send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
+            (routed.mandatory() ? mandatory : rabbit)
+                    .send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
             confirms.add(correlation);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
-        for (CorrelationData correlation : confirms) {
-            awaitAck(correlation, deadline);
+        List<Long> routed = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            awaitAck(confirms.get(i), deadline);
+            ReturnedMessage returned = confirms.get(i).getReturned();
+            if (returned == null) {
+                routed.add(batch.get(i).id());
+            } else {
+                returns.record(returned);
+            }
         }
+        if (routed.size() == batch.size()) {
+            returns.allRouted();
+        }
+        return routed;
     }
 
     static void awaitAck(CorrelationData correlation, long deadlineNanos) {
@@ -77,8 +119,8 @@ class OutboxPublisher {
         }
     }
 
-    /** Where a message goes and how it waits; visible for tests. */
-    record Routed(String exchange, String routingKey, Message message) {}
+    /** Where a message goes, how it waits, and whether the broker must route it or return it; for tests. */
+    record Routed(String exchange, String routingKey, Message message, boolean mandatory) {}
 
     static Routed route(OutboxMessage row, DelayTransport transport) {
         MessageBuilderSupport<Message> message = MessageBuilder.withBody(
@@ -90,22 +132,22 @@ class OutboxPublisher {
                 .setType(row.eventType())
                 .setHeader(Headers.EVENT_TYPE, row.eventType());
         if (!row.isExpiry()) {
-            return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build());
+            return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build(), false);
         }
         if (row.delayMillis() <= 0) {
-            return new Routed(Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY, message.build());
+            return new Routed(Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY, message.build(), true);
         }
         return switch (transport) {
             case DELAYED_EXCHANGE ->
                 new Routed(
                         Topology.DELAYED_EXCHANGE,
                         Topology.EXPIRE_KEY,
-                        message.setHeader(Headers.DELAY, row.delayMillis()).build());
-            case DEAD_LETTER_TTL ->
-                new Routed(
-                        Topology.EXPIRY_EXCHANGE,
-                        Topology.WAIT_KEY,
-                        message.setExpiration(Long.toString(row.delayMillis())).build());
+                        message.setHeader(Headers.DELAY, row.delayMillis()).build(),
+                        false);
+            case DEAD_LETTER_TTL -> {
+                DelayCascade.Route route = DelayCascade.route(row.delayMillis(), DelayCascade.EXPIRY_DESTINATION);
+                yield new Routed(route.exchange(), route.routingKey(), message.build(), true);
+            }
             case AUTO -> throw new IllegalStateException("the delay transport is not resolved yet");
         };
     }

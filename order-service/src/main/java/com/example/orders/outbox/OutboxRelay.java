@@ -61,10 +61,10 @@ class OutboxRelay {
     @Scheduled(fixedDelayString = "${orders.outbox.poll-interval}")
     void relay() {
         try {
-            int sent;
+            boolean more;
             do {
-                sent = relayBatch();
-            } while (sent == batchSize);
+                more = relayBatch();
+            } while (more);
             if (failing) {
                 log.info("Outbox relay is publishing again");
                 failing = false;
@@ -83,17 +83,24 @@ class OutboxRelay {
         outbox.purgeSent();
     }
 
-    private int relayBatch() {
-        Integer sent = transaction.execute(tx -> {
+    /**
+     * One batch; true when there may be more to publish at once. Rows the broker returned unroutable
+     * stay unsent (the others of the batch are marked sent, so they are not published twice), and the
+     * relay tries them again at its next run.
+     */
+    private boolean relayBatch() {
+        int[] fetchedAndSent = transaction.execute(tx -> {
             List<OutboxMessage> batch = outbox.lockUnsent(batchSize);
             if (batch.isEmpty()) {
-                return 0;
+                return new int[] {0, 0};
             }
-            publisher.publishConfirmed(batch);
-            outbox.markSent(batch.stream().map(OutboxMessage::id).toList());
-            return batch.size();
+            List<Long> routed = publisher.publishConfirmed(batch);
+            if (!routed.isEmpty()) {
+                outbox.markSent(routed);
+            }
+            return new int[] {batch.size(), routed.size()};
         });
-        published.increment(sent);
-        return sent;
+        published.increment(fetchedAndSent[1]);
+        return fetchedAndSent[0] == batchSize && fetchedAndSent[1] == fetchedAndSent[0];
     }
 }

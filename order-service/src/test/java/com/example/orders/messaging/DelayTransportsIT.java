@@ -72,6 +72,8 @@ class DelayTransportsIT {
     static OrdersProperties properties(DelayTransport transport) {
         return new OrdersProperties(
                 Duration.ofMinutes(15),
+                Duration.ofSeconds(1),
+                Duration.ofHours(24),
                 transport,
                 new OrdersProperties.Outbox(Duration.ofMillis(100), 100, Duration.ofSeconds(5)),
                 List.of("token"),

@@ -3,6 +3,7 @@ package com.example.orders.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
@@ -70,6 +71,45 @@ class DelayedExchangeContainerIT {
                 .until(() -> admin.getQueueInfo(Topology.EXPIRY_QUEUE).getMessageCount() == 1);
         assertThat(Duration.between(sent, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
         assertThat(admin.getQueueProperties(Topology.EXPIRY_QUEUE)).isNotNull();
+        connections.destroy();
+    }
+
+    @Test
+    void theDelayCascadeWorksBesideThePluginForTheWorkersRetries() {
+        var connections = new CachingConnectionFactory(RABBIT.getHost(), RABBIT.getAmqpPort());
+        connections.setUsername("order-service");
+        connections.setPassword("order-service-dev");
+        connections.setVirtualHost("orders");
+        var admin = new RabbitAdmin(connections);
+        Queue work = QueueBuilder.durable(Topology.EXPIRY_QUEUE)
+                .withArguments(Topology.expiryQueueArguments())
+                .build();
+        admin.declareQueue(work);
+        for (var declarable : OrderServiceTopology.cascade()) {
+            if (declarable instanceof org.springframework.amqp.core.Exchange exchange) {
+                admin.declareExchange(exchange);
+            } else if (declarable instanceof Queue queue) {
+                admin.declareQueue(queue);
+            }
+        }
+        OrderServiceTopology.cascade().stream()
+                .filter(org.springframework.amqp.core.Binding.class::isInstance)
+                .map(org.springframework.amqp.core.Binding.class::cast)
+                .forEach(admin::declareBinding);
+        admin.purgeQueue(Topology.EXPIRY_QUEUE, false);
+
+        DelayCascade.Route route = DelayCascade.route(1_500, DelayCascade.EXPIRY_DESTINATION);
+        Instant sent = Instant.now();
+        new RabbitTemplate(connections)
+                .send(
+                        route.exchange(),
+                        route.routingKey(),
+                        MessageBuilder.withBody("{}".getBytes(StandardCharsets.UTF_8))
+                                .build());
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> admin.getQueueInfo(Topology.EXPIRY_QUEUE).getMessageCount() == 1);
+        assertThat(Duration.between(sent, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
         connections.destroy();
     }
 }

@@ -2,6 +2,7 @@ package com.example.orders.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
@@ -26,15 +27,20 @@ class OutboxPublisherTest {
         assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
                 .isEqualTo(900_000L);
         assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
+        // the plugin's exchange routes only once the delay is over: mandatory would return every message
+        assertThat(routed.mandatory()).isFalse();
     }
 
     @Test
-    void withStockRabbitMqTheMessageWaitsInTheWaitQueueWithAPerMessageTtl() {
+    void withStockRabbitMqTheMessageEntersTheDelayCascadeMandatoryWithItsDelayInTheRoutingKey() {
         OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(900_000), DelayTransport.DEAD_LETTER_TTL);
 
-        assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
-        assertThat(routed.routingKey()).isEqualTo(Topology.WAIT_KEY);
-        assertThat(routed.message().getMessageProperties().getExpiration()).isEqualTo("900000");
+        DelayCascade.Route expected = DelayCascade.route(900_000, DelayCascade.EXPIRY_DESTINATION);
+        assertThat(routed.exchange()).isEqualTo(expected.exchange()).isEqualTo("orders.delay.level-13");
+        assertThat(routed.routingKey()).isEqualTo(expected.routingKey());
+        assertThat(routed.mandatory()).isTrue();
+        // one TTL per queue: the message itself carries none
+        assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
         assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
                 .isNull();
     }
@@ -46,6 +52,7 @@ class OutboxPublisherTest {
             OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(0), transport);
             assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
             assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+            assertThat(routed.mandatory()).isTrue();
         }
     }
 
@@ -70,6 +77,9 @@ class OutboxPublisherTest {
 
         assertThat(routed.exchange()).isEqualTo(Topology.EVENTS_EXCHANGE);
         assertThat(routed.routingKey()).isEqualTo(Topology.ORDER_EXPIRED_KEY);
+        assertThat(routed.mandatory())
+                .as("nobody need subscribe to domain events")
+                .isFalse();
         assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
                 .isNull();
     }

@@ -9,12 +9,16 @@ import java.util.Map;
  *
  * <pre>
  * orders.expiry.delayed (x-delayed-message, plugin only) --expire--> orders.expiry
- * orders.expiry.direct (direct) --wait-->   orders.expiry.wait   --(per-message TTL, dead-letter)--> expire
- *                               --retry-->  orders.expiry.retry  --(per-message TTL, dead-letter)--> expire
- *                               --expire--> orders.expiry        (consumed by expiry-worker)
+ * orders.delay.level-19 .. level-00 (topic), orders.delay.deliver (topic): see {@link DelayCascade}
+ *                                --#.expire--> orders.expiry
+ * orders.expiry.direct (direct) --expire--> orders.expiry        (consumed by expiry-worker)
  *                               --dead-->   orders.expiry.dlq    (messages that can never succeed, with the reason)
  * orders.events (topic)  --order.expired--> whoever binds a queue
  * </pre>
+ *
+ * <p>Before the cascade, stock RabbitMQ delayed through {@link #WAIT_QUEUE} and {@link #RETRY_QUEUE}
+ * (per-message TTLs, so a short delay waited behind a longer one). Nothing publishes into them any
+ * more; where they still exist they keep dead-lettering what they hold to the work queue.
  */
 public final class Topology {
 
@@ -31,17 +35,22 @@ public final class Topology {
     /** Work queue: messages whose time has come. expiry-worker consumes it. */
     public static final String EXPIRY_QUEUE = "orders.expiry";
 
-    /** Stock-RabbitMQ delay: messages wait here until their per-message TTL runs out. */
+    /**
+     * Legacy: the per-message-TTL wait queue of versions before the cascade. Left as it is on an
+     * upgrade (durable, bound to {@code wait}), it dead-letters what it still holds to the work queue.
+     */
     public static final String WAIT_QUEUE = "orders.expiry.wait";
 
-    /** Short delays of republished messages (lock conflicts, transient failures). */
+    /** Legacy: the per-message-TTL retry queue of versions before the cascade; see {@link #WAIT_QUEUE}. */
     public static final String RETRY_QUEUE = "orders.expiry.retry";
 
     /** Messages that can never succeed, each with {@link Headers#DEAD_LETTER_REASON}. */
     public static final String DEAD_LETTER_QUEUE = "orders.expiry.dlq";
 
     public static final String EXPIRE_KEY = "expire";
+    /** Legacy routing keys of {@link #WAIT_QUEUE} and {@link #RETRY_QUEUE}. */
     public static final String WAIT_KEY = "wait";
+
     public static final String RETRY_KEY = "retry";
     public static final String DEAD_KEY = "dead";
 
@@ -52,8 +61,11 @@ public final class Topology {
 
     private Topology() {}
 
-    /** Quorum queue whose expired messages are dead-lettered, at least once, to the work queue. */
-    public static Map<String, Object> delayQueueArguments() {
+    /**
+     * Legacy: the arguments {@link #WAIT_QUEUE} and {@link #RETRY_QUEUE} were declared with (quorum,
+     * per-message TTL, dead-lettered at least once to the work queue). Kept to recreate them in tests.
+     */
+    public static Map<String, Object> legacyDelayQueueArguments() {
         return Map.of(
                 "x-queue-type", "quorum",
                 "x-dead-letter-exchange", EXPIRY_EXCHANGE,

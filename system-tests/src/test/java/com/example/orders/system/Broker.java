@@ -1,5 +1,6 @@
 package com.example.orders.system;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -56,6 +57,22 @@ final class Broker implements AutoCloseable {
         channel.queuePurge(queue);
     }
 
+    /** Deletes the binding of level {@code n}'s exchange to its queue, as an operator might by hand. */
+    void unbindDelayLevel(int n) throws Exception {
+        channel.queueUnbind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
+    }
+
+    void bindDelayLevel(int n) throws Exception {
+        channel.queueBind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
+    }
+
+    /** Deletes every message waiting for its delay, at every level of the cascade. */
+    void purgeDelayed() throws Exception {
+        for (String queue : DelayCascade.levelQueues()) {
+            channel.queuePurge(queue);
+        }
+    }
+
     record Dead(String body, Map<String, Object> headers) {
 
         String header(String name) {
@@ -96,8 +113,10 @@ final class Broker implements AutoCloseable {
     /** Removes what earlier runs left in the test vhost, so each run starts from nothing. */
     static void deleteTopology() throws Exception {
         try (Connection connection = factory().newConnection("system-tests-reset")) {
-            for (String queue : List.of(
-                    Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE)) {
+            List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+            queues.addAll(List.of(
+                    Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE));
+            for (String queue : queues) {
                 Channel channel = connection.createChannel();
                 channel.queueDelete(queue);
                 channel.close();

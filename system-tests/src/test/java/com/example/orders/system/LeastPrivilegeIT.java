@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -32,14 +33,44 @@ class LeastPrivilegeIT {
     }
 
     @Test
-    void orderServiceUserCannotTouchTheWorkersRetryAndDeadLetterQueues() throws Exception {
+    void orderServiceUserCannotTouchTheWorkersDeadLetterQueue() throws Exception {
         try (Connection connection = broker("order-service")) {
             Channel read = connection.createChannel();
             assertThatThrownBy(() -> read.basicGet(Topology.DEAD_LETTER_QUEUE, true))
                     .hasStackTraceContaining("ACCESS_REFUSED");
             Channel delete = connection.createChannel();
-            assertThatThrownBy(() -> delete.queueDelete(Topology.RETRY_QUEUE))
+            assertThatThrownBy(() -> delete.queueDelete(Topology.DEAD_LETTER_QUEUE))
                     .hasStackTraceContaining("ACCESS_REFUSED");
+        }
+    }
+
+    @Test
+    void bothServiceUsersMayDeclareTheDelayCascadeTheyBothPublishInto() throws Exception {
+        for (String user : new String[] {"order-service", "expiry-worker"}) {
+            try (Connection connection = broker(user)) {
+                Channel channel = connection.createChannel();
+                int top = DelayCascade.LEVELS - 1;
+                channel.exchangeDeclare(DelayCascade.level(top), "topic", true);
+                channel.queueDeclare(DelayCascade.level(top), true, false, false, DelayCascade.queueArguments(top));
+                channel.queueBind(DelayCascade.level(top), DelayCascade.level(top), DelayCascade.waitBindingKey(top));
+                channel.exchangeBind(
+                        DelayCascade.below(top), DelayCascade.level(top), DelayCascade.skipBindingKey(top));
+                channel.queueBind(
+                        Topology.EXPIRY_QUEUE,
+                        DelayCascade.DELIVERY_EXCHANGE,
+                        DelayCascade.deliveryBindingKey(DelayCascade.EXPIRY_DESTINATION));
+            }
+        }
+    }
+
+    @Test
+    void neitherServiceUserMayDeclareQueuesOutsideItsNames() throws Exception {
+        for (String user : new String[] {"order-service", "expiry-worker"}) {
+            try (Connection connection = broker(user)) {
+                Channel declare = connection.createChannel();
+                assertThatThrownBy(() -> declare.queueDeclare("orders.delayed-by-someone", true, false, false, null))
+                        .hasStackTraceContaining("ACCESS_REFUSED");
+            }
         }
     }
 

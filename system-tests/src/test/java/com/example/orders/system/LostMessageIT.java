@@ -3,7 +3,6 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.example.orders.contracts.Topology;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class LostMessageIT {
                         == 1);
 
         try (var broker = new Broker()) {
-            broker.purge(Topology.WAIT_QUEUE);
+            broker.purgeDelayed();
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("EXPIRED"));
