@@ -19,20 +19,23 @@ class OpenApiConfig {
                         .version("1")
                         .description("Products, orders that reserve stock, and payments that race safely against"
                                 + " expiry. Errors are application/problem+json (RFC 9457)."))
-                .components(new Components()
-                        .addSecuritySchemes(
-                                "storefront",
-                                new SecurityScheme()
-                                        .type(SecurityScheme.Type.HTTP)
-                                        .scheme("bearer")
-                                        .description("Every /api call but payment: Authorization: Bearer <token>"))
-                        .addSecuritySchemes(
-                                "payment-signature",
-                                new SecurityScheme()
-                                        .type(SecurityScheme.Type.APIKEY)
-                                        .in(SecurityScheme.In.HEADER)
-                                        .name("Payment-Signature")
-                                        .description("t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">,"
-                                                + " within 300 s, each signature once")));
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        "storefront",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .description(
+                                                        "Every /api call but payment: Authorization: Bearer <token>"))
+                                .addSecuritySchemes(
+                                        "payment-signature",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.APIKEY)
+                                                .in(SecurityScheme.In.HEADER)
+                                                .name("Payment-Signature")
+                                                .description(
+                                                        "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">,"
+                                                                + " within 300 s; a signature is bound to the first order and body it was used for")));
     }
 }
