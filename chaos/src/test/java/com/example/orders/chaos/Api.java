@@ -81,6 +81,10 @@ final class Api {
                 Map.of("Payment-Signature", signature(body)));
     }
 
+    Response cancel(String orderId) {
+        return send("POST", "/api/orders/" + orderId + "/cancel", null, null, Map.of());
+    }
+
     Response get(String path) {
         return send("GET", path, null, null, Map.of());
     }

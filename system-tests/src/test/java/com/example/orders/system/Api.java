@@ -96,6 +96,11 @@ final class Api {
         return getOrder(orderId).text("status");
     }
 
+    /** The customer cancels the order (a storefront call). */
+    Response cancel(String orderId) {
+        return send("POST", "/api/orders/" + orderId + "/cancel", null, Map.of());
+    }
+
     /** A payment provider's call, signed as the contract says. */
     Response pay(String orderId, String paymentId) {
         String body = JSON.writeValueAsString(Map.of("paymentId", paymentId));

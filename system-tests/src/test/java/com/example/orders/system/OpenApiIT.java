@@ -19,6 +19,7 @@ class OpenApiIT {
         assertThat(paths.path("/api/orders").has("post")).isTrue();
         assertThat(paths.path("/api/orders/{id}").has("get")).isTrue();
         assertThat(paths.path("/api/orders/{id}/payment").has("post")).isTrue();
+        assertThat(paths.path("/api/orders/{id}/cancel").has("post")).isTrue();
         assertThat(paths.path("/api/orders").path("post").path("parameters").toString())
                 .contains("Idempotency-Key");
     }
