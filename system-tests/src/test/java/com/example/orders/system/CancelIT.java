@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Topology;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -53,6 +56,36 @@ class CancelIT {
                 assertThat(event.path("restoredItems").toString()).contains(mug, tea);
             });
         }
+    }
+
+    @Test
+    void cancelThatLosesTheOptimisticLockOnceWinsOnItsNextAttemptWithinTheSameRequest() throws Exception {
+        String sku = api.newProduct("cancel-cas", 10, 100);
+        String id = api.order(Map.of(sku, 4)).text("id");
+        double conflictsBefore = api.orderServiceMetric("orders_cancel_stock_conflicts_total");
+
+        CompletableFuture<Api.Response> cancel;
+        try (Connection other = Database.connection()) {
+            other.setAutoCommit(false);
+            // Another writer changes the product row (its version) and keeps it locked ...
+            try (var bump = other.prepareStatement("UPDATE product SET version = version + 1 WHERE sku = ?")) {
+                bump.setString(1, sku);
+                assertThat(bump.executeUpdate()).isEqualTo(1);
+            }
+            // ... while the cancel has marked the order CANCELLED (holding its row) and waits on the
+            // product row with the version it read before ours is committed.
+            cancel = CompletableFuture.supplyAsync(() -> api.cancel(id));
+            await().atMost(WITHIN_SECONDS).until(() -> Database.orderRowLockedByAnotherTransaction(id));
+            other.commit();
+        }
+
+        Api.Response cancelled = cancel.get(30, TimeUnit.SECONDS);
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.text("status")).isEqualTo("CANCELLED");
+        assertThat(api.stock(sku)).isEqualTo(10);
+        assertThat(api.orderServiceMetric("orders_cancel_stock_conflicts_total"))
+                .as("the first attempt lost, the next read the committed version and won")
+                .isGreaterThan(conflictsBefore);
     }
 
     @Test
