@@ -1,69 +1,42 @@
 package com.example.orders.bench;
 
-import java.util.Collection;
-import java.util.Map;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
-/** Writes the result tree (maps, lists, numbers, strings, booleans) as JSON; no dependency needed. */
+/**
+ * Writes the result tree (maps, lists, numbers, strings, booleans) as indented JSON with Jackson.
+ * Doubles are written with three decimals (figures, not noise), and NaN or infinity as null (a
+ * figure that could not be measured), so that every result parses as standard JSON.
+ */
 final class Json {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .addModule(new SimpleModule("bench-figures").addSerializer(Double.class, new Figure()))
+            .build();
 
     private Json() {}
 
     static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(value, out, 0);
-        return out.append('\n').toString();
+        return MAPPER.writeValueAsString(value) + "\n";
     }
 
-    private static void write(Object value, StringBuilder out, int depth) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                out.append(first ? "" : ",").append('\n').append("  ".repeat(depth + 1));
-                string(String.valueOf(entry.getKey()), out);
-                out.append(": ");
-                write(entry.getValue(), out, depth + 1);
-                first = false;
-            }
-            out.append(first ? "" : "\n" + "  ".repeat(depth)).append('}');
-        } else if (value instanceof Collection<?> list) {
-            out.append('[');
-            boolean first = true;
-            for (Object item : list) {
-                out.append(first ? "" : ", ");
-                write(item, out, depth + 1);
-                first = false;
-            }
-            out.append(']');
-        } else if (value instanceof Double d) {
-            out.append(d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.3f", d));
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else {
-            string(value.toString(), out);
-        }
-    }
+    /** A measured figure: three decimals, null when it is not a number. */
+    private static final class Figure extends ValueSerializer<Double> {
 
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        @Override
+        public void serialize(Double value, JsonGenerator out, SerializationContext context) {
+            if (value.isNaN() || value.isInfinite()) {
+                out.writeNull();
+            } else {
+                out.writeNumber(BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP));
             }
         }
-        out.append('"');
     }
 }

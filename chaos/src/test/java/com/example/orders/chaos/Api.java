@@ -81,6 +81,10 @@ final class Api {
                 Map.of("Payment-Signature", signature(body)));
     }
 
+    Response cancel(String orderId) {
+        return send("POST", "/api/orders/" + orderId + "/cancel", null, null, Map.of());
+    }
+
     Response get(String path) {
         return send("GET", path, null, null, Map.of());
     }
@@ -153,9 +157,10 @@ final class Api {
 
     /**
      * The payment provider's signature: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}.
-     * order-service refuses a signature it has already accepted (a replay); a provider signs every
-     * delivery afresh, so a retry of the same body in the same second takes a timestamp of its own
-     * (a second earlier, well inside the 300 s window).
+     * order-service lets a signature it has already accepted through again only as a retry of the
+     * same request to the same order; the workload signs every call as a new delivery, so a repeat of
+     * the same body in the same second takes a timestamp of its own (a second earlier, well inside the
+     * 300 s window).
      */
     static String signature(String body) {
         long t = freshTimestamp(body == null ? "" : body);

@@ -55,8 +55,10 @@ final class InvariantChecker {
         everyOrderEndsInOneTerminalState(orders);
         acceptedPaymentsHold(orders);
         refusedPaymentsDidNotPay(orders);
+        cancelAnswersHold(orders);
         stockIsConserved();
         everyExpiryHappenedOnce(orders);
+        everyCancelHappenedOnce(orders);
         outboxIsEmptied();
         queuesAreDrained();
         deadLettersAreOnlyThePoisoned(poisoned);
@@ -122,6 +124,29 @@ final class InvariantChecker {
         }
     }
 
+    /** A cancel answered 200 cancelled the order; one answered 409 did not, for the reason it gave. */
+    private void cancelAnswersHold(Map<String, Row> orders) {
+        for (String orderId : ledger.acceptedCancels) {
+            Row row = orders.get(orderId);
+            if (row == null || !"CANCELLED".equals(row.status())) {
+                violate("cancel of " + orderId + " was accepted (200) but the order is "
+                        + (row == null ? "missing" : row.status()));
+            }
+        }
+        for (Ledger.Refusal refusal : ledger.refusedCancels) {
+            Row row = orders.get(refusal.orderId());
+            String expected = switch (refusal.type()) {
+                case "order-paid" -> "PAID";
+                case "order-expired" -> "EXPIRED";
+                default -> "a refusal type of the contract";
+            };
+            if (row == null || !expected.equals(row.status())) {
+                violate("cancel of %s was refused (409 %s) but the order is %s"
+                        .formatted(refusal.orderId(), refusal.type(), row == null ? "missing" : row.status()));
+            }
+        }
+    }
+
     private void stockIsConserved() {
         Database.query(STOCK, rs -> {
             String sku = rs.getString(1);
@@ -138,14 +163,33 @@ final class InvariantChecker {
 
     /** Each expiry writes exactly one OrderExpired: more would mean stock given back twice. */
     private void everyExpiryHappenedOnce(Map<String, Row> orders) {
-        long expired = orders.values().stream()
-                .filter(row -> row.status().equals("EXPIRED"))
+        oneEventPerOrder(orders, "EXPIRED", "OrderExpired");
+    }
+
+    /** Each cancel writes exactly one OrderCancelled, and an order is closed by one event only. */
+    private void everyCancelHappenedOnce(Map<String, Row> orders) {
+        oneEventPerOrder(orders, "CANCELLED", "OrderCancelled");
+        long closedTwice = Database.count("""
+                SELECT COUNT(*) FROM (
+                    SELECT JSON_VALUE(payload, '$.orderId') AS id FROM outbox
+                    WHERE event_type IN ('OrderExpired', 'OrderCancelled')
+                    GROUP BY id HAVING COUNT(*) > 1) twice
+                """);
+        if (closedTwice > 0) {
+            violate(closedTwice + " orders have both an OrderExpired and an OrderCancelled (or two of one)");
+        }
+    }
+
+    private void oneEventPerOrder(Map<String, Row> orders, String status, String eventType) {
+        long closed = orders.values().stream()
+                .filter(row -> row.status().equals(status))
                 .count();
-        long events = Database.count("SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderExpired'");
+        long events = Database.count("SELECT COUNT(*) FROM outbox WHERE event_type = ?", eventType);
         long distinct = Database.count(
-                "SELECT COUNT(DISTINCT JSON_VALUE(payload, '$.orderId')) FROM outbox WHERE event_type = 'OrderExpired'");
-        if (events != expired || distinct != expired) {
-            violate("%d orders EXPIRED but %d OrderExpired events for %d orders".formatted(expired, events, distinct));
+                "SELECT COUNT(DISTINCT JSON_VALUE(payload, '$.orderId')) FROM outbox WHERE event_type = ?", eventType);
+        if (events != closed || distinct != closed) {
+            violate("%d orders %s but %d %s events for %d orders"
+                    .formatted(closed, status, events, eventType, distinct));
         }
     }
 

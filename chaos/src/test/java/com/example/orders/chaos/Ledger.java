@@ -23,6 +23,12 @@ final class Ledger {
     /** Payments the API refused with 409. */
     final Queue<Refusal> refusedPayments = new ConcurrentLinkedQueue<>();
 
+    /** Orders whose cancel the API accepted (200). */
+    final Set<String> acceptedCancels = ConcurrentHashMap.newKeySet();
+
+    /** Cancels the API refused with 409 (type: order-paid or order-expired). */
+    final Queue<Refusal> refusedCancels = new ConcurrentLinkedQueue<>();
+
     /** Answers no correct service gives (a 4xx to a valid request, an error that is not a problem, ...). */
     final Queue<String> wrongAnswers = new ConcurrentLinkedQueue<>();
 
@@ -31,6 +37,7 @@ final class Ledger {
     final AtomicInteger paymentsRepeated = new AtomicInteger();
     final AtomicInteger paymentsAtDeadline = new AtomicInteger();
     final AtomicInteger paymentsAfterDeadline = new AtomicInteger();
+    final AtomicInteger cancelsAtDeadline = new AtomicInteger();
 
     record Refusal(String orderId, String paymentId, String type) {}
 

@@ -15,9 +15,12 @@ record Report(
         int orders,
         long paid,
         long expired,
+        long cancelled,
         int outOfStock,
         int paymentsAccepted,
         int paymentsRefused,
+        int cancelsAccepted,
+        int cancelsRefused,
         String faults,
         int faultCount,
         long rescued,
@@ -50,10 +53,10 @@ record Report(
         var out = new StringBuilder();
         out.append("=== chaos scenario %s: %s (%d order-service, %d expiry-worker) ===%n"
                 .formatted(scenario.name(), scenario.what(), scenario.orderServices(), scenario.workers()));
-        out.append(
-                "orders %d (paid %d, expired %d); refused for stock %d%n".formatted(orders, paid, expired, outOfStock));
-        out.append("payments accepted %d, refused 409 %d; 5xx answers retried %d%n"
-                .formatted(paymentsAccepted, paymentsRefused, serverErrorsRetried));
+        out.append("orders %d (paid %d, expired %d, cancelled %d); refused for stock %d%n"
+                .formatted(orders, paid, expired, cancelled, outOfStock));
+        out.append("payments accepted %d, refused 409 %d; cancels accepted %d, refused 409 %d; 5xx answers retried %d%n"
+                .formatted(paymentsAccepted, paymentsRefused, cancelsAccepted, cancelsRefused, serverErrorsRetried));
         out.append("faults injected %d: %s%n".formatted(faultCount, faults));
         out.append("rescued by the sweep %d | republished %d | dead-lettered %d (poisoned on purpose %d)%n"
                 .formatted(rescued, republished, deadLettered, scenario.poisoned()));

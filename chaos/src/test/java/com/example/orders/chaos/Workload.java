@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A storefront and its customers: orders over a few skus (two hot ones that run short), a share
  * paid at random times before the deadline, a burst paid right at the deadline, some payments
- * repeated with the same paymentId, some made too late, some made twice with different ids.
+ * repeated with the same paymentId, some made too late, some made twice with different ids; and,
+ * independently of the payments, some cancelled by the customer at random times, some right at the
+ * deadline (racing the expiry and any payment).
  */
 final class Workload {
 
@@ -91,6 +93,39 @@ final class Workload {
         Instant expiresAt = Instant.parse(placed.text("expiresAt"));
         ledger.orders.put(id, expiresAt);
         schedulePayments(id, expiresAt, plan, paying);
+        scheduleCancel(id, expiresAt, plan, paying);
+    }
+
+    private void scheduleCancel(String id, Instant expiresAt, Random plan, ScheduledExecutorService cancelling) {
+        long untilDeadline = Duration.between(Instant.now(), expiresAt).toMillis();
+        double draw = plan.nextDouble();
+        if (draw < 0.10) {
+            long at = (long) (plan.nextDouble() * Math.max(1, untilDeadline));
+            cancelling.schedule(() -> cancel(id), at, TimeUnit.MILLISECONDS);
+        } else if (draw < 0.18) {
+            ledger.cancelsAtDeadline.incrementAndGet();
+            cancelling.schedule(
+                    () -> cancel(id), Math.max(0, untilDeadline - 40 + plan.nextInt(80)), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancel(String orderId) {
+        Api.Response cancelled;
+        try {
+            // Cancelling is idempotent: a storefront may repeat it after a 5xx or a broken connection.
+            cancelled = Api.retrying("cancel", () -> api.cancel(orderId), ledger.serverErrorsRetried::incrementAndGet);
+        } catch (Api.Unanswered e) {
+            ledger.wrong(e.getMessage());
+            return;
+        }
+        if (cancelled.status() == 200 && "CANCELLED".equals(cancelled.text("status"))) {
+            ledger.acceptedCancels.add(orderId);
+        } else if (cancelled.status() == 409 && cancelled.isProblem()) {
+            String type = cancelled.text("type");
+            ledger.refusedCancels.add(new Ledger.Refusal(orderId, null, type.substring(type.lastIndexOf('/') + 1)));
+        } else {
+            ledger.wrong("cancel of " + orderId + " answered " + cancelled.status() + ": " + cancelled.raw());
+        }
     }
 
     private void schedulePayments(String id, Instant expiresAt, Random plan, ScheduledExecutorService paying) {

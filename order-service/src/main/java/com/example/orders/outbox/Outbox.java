@@ -1,5 +1,6 @@
 package com.example.orders.outbox;
 
+import com.example.orders.contracts.OrderCancelled;
 import com.example.orders.contracts.OrderCreated;
 import com.example.orders.contracts.Topology;
 import java.time.Instant;
@@ -20,6 +21,12 @@ public class Outbox {
     private static final String APPEND_EXPIRY = """
             INSERT INTO outbox (event_id, event_type, destination, routing_key, payload, deliver_at)
             SELECT :eventId, :eventType, 'expiry', :routingKey, :payload, expires_at FROM orders WHERE id = :orderId
+            """;
+
+    /** Domain events: published on orders.events as soon as the relay runs. */
+    private static final String APPEND_EVENT = """
+            INSERT INTO outbox (event_id, event_type, destination, routing_key, payload)
+            VALUES (:eventId, :eventType, 'events', :routingKey, :payload)
             """;
 
     private final JdbcClient jdbc;
@@ -43,5 +50,15 @@ public class Outbox {
         if (rows != 1) {
             throw new IllegalStateException("order " + orderId + " is not in this transaction");
         }
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void orderCancelled(OrderCancelled event) {
+        jdbc.sql(APPEND_EVENT)
+                .param("eventId", event.eventId().toString())
+                .param("eventType", OrderCancelled.class.getSimpleName())
+                .param("routingKey", Topology.ORDER_CANCELLED_KEY)
+                .param("payload", json.writeValueAsString(event))
+                .update();
     }
 }

@@ -1,7 +1,15 @@
 package com.example.orders.product;
 
+import com.example.orders.web.ApiProblems;
 import com.example.orders.web.InvalidRequestException;
 import com.example.orders.web.NotFoundException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.http.HttpStatus;
@@ -18,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/products")
 @Validated
+@Tag(name = "products")
 class ProductController {
 
     static final String SKU_PATTERN = "[A-Za-z0-9._:-]{1,64}";
@@ -30,8 +39,36 @@ class ProductController {
 
     @PutMapping("/{sku}")
     @Transactional
+    @Operation(
+            operationId = "putProduct",
+            summary = "Create or replace a product",
+            description = "Sets the product's name, price and the stock that can still be ordered (stock held by"
+                    + " unpaid orders comes on top and returns to it when they expire or are cancelled).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The product existed and was replaced",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Product.class)))
+    @ApiResponse(
+            responseCode = "201",
+            description = "The product was created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Product.class)))
+    @ApiResponse(responseCode = "400", ref = ApiProblems.BAD_REQUEST_REF)
     ResponseEntity<Product> put(
-            @PathVariable @Pattern(regexp = SKU_PATTERN) String sku, @Valid @RequestBody ProductRequest request) {
+            @Parameter(description = "the product's sku", example = "mug") @PathVariable @Pattern(regexp = SKU_PATTERN)
+                    String sku,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = ProductRequest.class),
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "mug",
+                                                            value =
+                                                                    "{\"name\":\"Mug\",\"priceCents\":1250,\"stock\":10}")))
+                    @Valid
+                    @RequestBody
+                    ProductRequest request) {
         long held = products.heldByPendingOrders(sku);
         if (request.stock() + held > Integer.MAX_VALUE) {
             // The stock column is an int: expiring those orders could not give their stock back.
@@ -45,7 +82,13 @@ class ProductController {
     }
 
     @GetMapping("/{sku}")
-    Product get(@PathVariable String sku) {
+    @Operation(operationId = "getProduct", summary = "Read a product and the stock that can still be ordered")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The product",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Product.class)))
+    @ApiResponse(responseCode = "404", ref = ApiProblems.NOT_FOUND_REF)
+    Product get(@Parameter(description = "the product's sku", example = "mug") @PathVariable String sku) {
         return products.find(sku).orElseThrow(() -> new NotFoundException("product", sku));
     }
 }

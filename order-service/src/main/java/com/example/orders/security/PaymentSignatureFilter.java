@@ -14,8 +14,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates the payment provider on the payment endpoint: the raw body is read, its
- * {@code Payment-Signature} checked, and the signature remembered so the same request cannot be
- * played again. A request that passes carries the PAYMENT_PROVIDER role; one that fails carries
+ * {@code Payment-Signature} checked, and the signature remembered with the order and body it was
+ * first used for: the identical request again (a provider's retry) passes, the same signature on
+ * another order does not (a replay of a captured request). A request that passes carries the PAYMENT_PROVIDER role; one that fails carries
  * nothing, and authorization answers 401.
  */
 final class PaymentSignatureFilter extends OncePerRequestFilter {
@@ -51,21 +52,29 @@ final class PaymentSignatureFilter extends OncePerRequestFilter {
             response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;
         }
-        signature
-                .verify(request.getHeader(HEADER), body, clock.instant())
-                .ifPresentOrElse(
-                        accepted -> {
-                            if (replays.firstUse(accepted)) {
-                                SecurityContextHolder.getContext()
-                                        .setAuthentication(
-                                                new CallerAuthentication("payment-provider", Roles.PAYMENT_PROVIDER));
-                            } else {
-                                log.warn("Replayed payment signature refused on {}", request.getRequestURI());
-                            }
-                        },
-                        () -> log.warn(
-                                "Payment call with a missing, stale or wrong signature on {}",
-                                request.getRequestURI()));
+        String orderId = paymentRequests.matcher(request).getVariables().getOrDefault("id", "");
+        var accepted = signature.verify(request.getHeader(HEADER), body, clock.instant());
+        if (accepted.isEmpty()) {
+            log.warn("Payment call with a missing, stale or wrong signature on {}", request.getRequestURI());
+        } else {
+            switch (replays.use(accepted.get(), orderId, body)) {
+                case FIRST -> authenticate();
+                case RETRY -> {
+                    log.info(
+                            "Payment request for order {} received again (a provider's retry); answered anew", orderId);
+                    authenticate();
+                }
+                case REPLAY ->
+                    log.warn(
+                            "Replayed payment signature refused on {}: it was first used for another request",
+                            request.getRequestURI());
+            }
+        }
         chain.doFilter(new CachedBodyRequest(request, body), response);
+    }
+
+    private static void authenticate() {
+        SecurityContextHolder.getContext()
+                .setAuthentication(new CallerAuthentication("payment-provider", Roles.PAYMENT_PROVIDER));
     }
 }

@@ -1,25 +1,52 @@
 package com.example.orders.security;
 
+import com.example.orders.OrdersProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Remembers accepted payment signatures for the tolerance window, in the database (all instances). */
+/**
+ * Remembers accepted payment signatures for the tolerance window, in the database (all instances),
+ * with the order and body each was first used for. The same signature again on the same order with
+ * the same body is a provider's retry of one request and is let through (the payment itself is
+ * idempotent); on any other order it is a replay of a captured request and is refused.
+ */
 @Component
 class ReplayGuard {
 
-    private static final String REMEMBER =
-            "INSERT IGNORE INTO payment_signature (signature, seen_at) VALUES (:signature, NOW(3))";
+    /** How a signature is being used: the first time, a retry of that same request, or a replay. */
+    enum Use {
+        FIRST,
+        RETRY,
+        REPLAY
+    }
+
+    private static final String REMEMBER = """
+            INSERT IGNORE INTO payment_signature (signature, order_id, body_sha256, seen_at)
+            VALUES (:signature, :orderId, :bodySha256, NOW(3))
+            """;
+
+    private static final String FIRST_USE = """
+            SELECT COUNT(*) FROM payment_signature
+            WHERE signature = :signature AND order_id = :orderId AND body_sha256 = :bodySha256
+            """;
 
     private static final String FORGET_OLD = """
             DELETE FROM payment_signature WHERE seen_at < TIMESTAMPADD(SECOND, -:keepSeconds, NOW(3)) LIMIT 10000
             """;
 
+    /** Longer path segments are not order ids; they are remembered by digest to fit the column. */
+    private static final int MAX_ORDER_ID = 255;
+
     private final JdbcClient jdbc;
     private final long keepSeconds;
 
-    ReplayGuard(JdbcClient jdbc, com.example.orders.OrdersProperties properties) {
+    ReplayGuard(JdbcClient jdbc, OrdersProperties properties) {
         this.jdbc = jdbc;
         // Twice the tolerance: a timestamp may be that far in the future as well as in the past.
         this.keepSeconds = properties
@@ -29,13 +56,42 @@ class ReplayGuard {
                 .toSeconds();
     }
 
-    /** True the first time a signature is seen; false for a replay. */
-    boolean firstUse(String signature) {
-        return jdbc.sql(REMEMBER).param("signature", signature).update() == 1;
+    /**
+     * Records the first use of a signature (autocommitted, so every instance sees it at once; a
+     * concurrent first use on another instance waits for this row's lock and then finds it).
+     */
+    Use use(String signature, String orderId, byte[] body) {
+        String target = orderId.length() <= MAX_ORDER_ID
+                ? orderId
+                : "sha256:" + sha256(orderId.getBytes(StandardCharsets.UTF_8));
+        String bodySha256 = sha256(body);
+        if (jdbc.sql(REMEMBER)
+                        .param("signature", signature)
+                        .param("orderId", target)
+                        .param("bodySha256", bodySha256)
+                        .update()
+                == 1) {
+            return Use.FIRST;
+        }
+        long same = jdbc.sql(FIRST_USE)
+                .param("signature", signature)
+                .param("orderId", target)
+                .param("bodySha256", bodySha256)
+                .query(Long.class)
+                .single();
+        return same == 1 ? Use.RETRY : Use.REPLAY;
     }
 
     @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
     void forgetOld() {
         jdbc.sql(FORGET_OLD).param("keepSeconds", keepSeconds).update();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfig {
 
     private static final RequestMatcher PAYMENT =
-            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/api/orders/*/payment");
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/api/orders/{id}/payment");
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, OrdersProperties properties, ReplayGuard replays, JsonMapper json)
@@ -71,7 +71,7 @@ class SecurityConfig {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 org.springframework.http.HttpStatus.UNAUTHORIZED,
                 payment
-                        ? "Sign the request: Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">, within 300 s, used once"
+                        ? "Sign the request: Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">, within 300 s; one signature per order and body"
                         : "Send Authorization: Bearer <storefront token>");
         problem.setType(java.net.URI.create("https://github.com/order-expiry/problems/unauthorized"));
         problem.setTitle("Unauthorized");

@@ -1,5 +1,6 @@
 package com.example.orders.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Boot's plain JSON error body: the contract says every error is {@code application/problem+json}.
  */
 @RestController
+@Hidden // the container's error page, not an operation of the API
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("/error")

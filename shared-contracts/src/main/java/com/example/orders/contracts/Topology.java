@@ -13,7 +13,8 @@ import java.util.Map;
  *                                --#.expire--> orders.expiry
  * orders.expiry.direct (direct) --expire--> orders.expiry        (consumed by expiry-worker)
  *                               --dead-->   orders.expiry.dlq    (messages that can never succeed, with the reason)
- * orders.events (topic)  --order.expired--> whoever binds a queue
+ * orders.events (topic)  --order.expired-->   whoever binds a queue
+ *                        --order.cancelled--> whoever binds a queue
  * </pre>
  *
  * <p>Before the cascade, stock RabbitMQ delayed through {@link #WAIT_QUEUE} and {@link #RETRY_QUEUE}
@@ -58,6 +59,8 @@ public final class Topology {
     public static final String EVENTS_EXCHANGE = "orders.events";
 
     public static final String ORDER_EXPIRED_KEY = "order.expired";
+
+    public static final String ORDER_CANCELLED_KEY = "order.cancelled";
 
     private Topology() {}
 

@@ -32,8 +32,17 @@ final class Api {
     private final String workerUrl;
 
     Api(SystemUnderTest system) {
-        this.baseUrl = system.orderServiceUrl;
-        this.workerUrl = system.workerUrl;
+        this(system.orderServiceUrl, system.workerUrl);
+    }
+
+    private Api(String baseUrl, String workerUrl) {
+        this.baseUrl = baseUrl;
+        this.workerUrl = workerUrl;
+    }
+
+    /** The same calls, sent to another order-service instance of the same deployment. */
+    Api on(String orderServiceUrl) {
+        return new Api(orderServiceUrl, workerUrl);
     }
 
     record Response(int status, String contentType, JsonNode body, HttpResponse<String> raw) {
@@ -87,6 +96,11 @@ final class Api {
         return getOrder(orderId).text("status");
     }
 
+    /** The customer cancels the order (a storefront call). */
+    Response cancel(String orderId) {
+        return send("POST", "/api/orders/" + orderId + "/cancel", null, Map.of());
+    }
+
     /** A payment provider's call, signed as the contract says. */
     Response pay(String orderId, String paymentId) {
         String body = JSON.writeValueAsString(Map.of("paymentId", paymentId));
@@ -96,9 +110,10 @@ final class Api {
     private static final Map<String, Set<Long>> SIGNED = new HashMap<>();
 
     /**
-     * A provider signs every delivery afresh, and the service refuses a signature it has seen. Two
-     * calls with the same body in the same second would sign alike, so each call here takes a
-     * timestamp not yet used for its body, within the accepted window (now, or a few seconds back).
+     * Each call here is a new delivery, signed afresh: two calls with the same body in the same second
+     * would sign alike, and the service lets the identical signature through only as a retry of the
+     * same request to the same order. So each call takes a timestamp not yet used for its body, within
+     * the accepted window (now, or a few seconds back).
      */
     private static synchronized long freshTimestamp(String body) {
         Set<Long> used = SIGNED.computeIfAbsent(body, b -> new HashSet<>());

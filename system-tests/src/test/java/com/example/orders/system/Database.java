@@ -24,4 +24,25 @@ final class Database {
             throw new IllegalStateException(e);
         }
     }
+
+    static Connection connection() throws SQLException {
+        return DriverManager.getConnection(
+                SystemUnderTest.DB_URL, SystemUnderTest.DB_USER, SystemUnderTest.DB_PASSWORD);
+    }
+
+    /** True while some transaction (the worker's expiry, a cancel) holds the order's row lock. */
+    static boolean orderRowLockedByAnotherTransaction(String orderId) throws SQLException {
+        try (Connection probe = connection()) {
+            probe.setAutoCommit(false);
+            try (var select = probe.prepareStatement("SELECT status FROM orders WHERE id = ? FOR UPDATE NOWAIT")) {
+                select.setString(1, orderId);
+                select.executeQuery().close();
+                return false;
+            } catch (SQLException locked) {
+                return true;
+            } finally {
+                probe.rollback();
+            }
+        }
+    }
 }

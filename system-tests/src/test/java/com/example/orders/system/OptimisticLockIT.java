@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +34,7 @@ class OptimisticLockIT {
             }
             // The worker reaches the order: it has marked it EXPIRED (holding the order row) and now
             // waits on the product row, with the version it read before ours is committed.
-            await().atMost(Duration.ofSeconds(20)).until(() -> orderRowLockedByAnotherTransaction(id));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Database.orderRowLockedByAnotherTransaction(id));
             other.commit();
         }
 
@@ -47,23 +46,7 @@ class OptimisticLockIT {
                 .isEqualTo(republishedBefore);
     }
 
-    private static boolean orderRowLockedByAnotherTransaction(String orderId) throws SQLException {
-        try (Connection probe = connection()) {
-            probe.setAutoCommit(false);
-            try (var select = probe.prepareStatement("SELECT status FROM orders WHERE id = ? FOR UPDATE NOWAIT")) {
-                select.setString(1, orderId);
-                select.executeQuery().close();
-                return false;
-            } catch (SQLException locked) {
-                return true;
-            } finally {
-                probe.rollback();
-            }
-        }
-    }
-
     private static Connection connection() throws SQLException {
-        return DriverManager.getConnection(
-                SystemUnderTest.DB_URL, SystemUnderTest.DB_USER, SystemUnderTest.DB_PASSWORD);
+        return Database.connection();
     }
 }

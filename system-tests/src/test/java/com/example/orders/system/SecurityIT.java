@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class SecurityIT {
 
     private final Api api = new Api(SystemUnderTest.get());
+    private final Api secondInstance = api.on(SystemUnderTest.get().secondOrderServiceUrl());
 
     private String pendingOrder() {
         String sku = api.newProduct("sec", 5, 100);
@@ -92,13 +93,41 @@ class SecurityIT {
     }
 
     @Test
-    void replayedPaymentRequestIsUnauthorizedEvenThoughTheFirstOneWasAccepted() {
+    void providerRetryOfTheIdenticalSignedRequestIsAnsweredLikeTheFirstOnAnyInstance() {
+        String id = pendingOrder();
+        long now = Instant.now().getEpochSecond();
+        String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, now, body("p-retry"));
+        Api.Response first = api.payRaw(id, body("p-retry"), signature);
+        // The answer was lost; the provider's HTTP client sends the same bytes again, and a load
+        // balancer hands the retry to the other instance.
+        Api.Response retry = secondInstance.payRaw(id, body("p-retry"), signature);
+        Api.Response retryAgain = api.payRaw(id, body("p-retry"), signature);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(retry.status()).as("the retry on the other instance").isEqualTo(200);
+        assertThat(retryAgain.status()).isEqualTo(200);
+        assertThat(retry.text("status")).isEqualTo("PAID");
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(Database.count("SELECT COUNT(*) FROM orders WHERE id = ? AND payment_id = 'p-retry'", id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void signatureAlreadyUsedForOneOrderIsRefusedOnAnotherOrderOnAnyInstance() {
         String first = pendingOrder();
+        String other = pendingOrder();
         long halfAMinuteAgo = Instant.now().minusSeconds(30).getEpochSecond();
         String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, halfAMinuteAgo, body("p-1"));
 
         assertThat(api.payRaw(first, body("p-1"), signature).status()).isEqualTo(200);
-        assertThat(api.payRaw(first, body("p-1"), signature).status()).isEqualTo(401);
+        Api.Response elsewhere = secondInstance.payRaw(other, body("p-1"), signature);
+        Api.Response here = api.payRaw(other, body("p-1"), signature);
+
+        assertThat(elsewhere.status())
+                .as("replayed on another order, other instance")
+                .isEqualTo(401);
+        assertThat(here.status()).as("replayed on another order, same instance").isEqualTo(401);
+        assertThat(api.status(other)).isEqualTo("PENDING");
         // A retry the provider signs afresh is the idempotent repeat the contract allows.
         assertThat(api.pay(first, "p-1").status()).isEqualTo(200);
     }

@@ -44,6 +44,8 @@ final class SystemUnderTest {
     final String orderServiceUrl;
     final String workerUrl;
     private final List<Process> processes = new ArrayList<>();
+    private Map<String, String> common;
+    private String secondOrderServiceUrl;
 
     private SystemUnderTest(int orderPort, int workerPort) {
         this.orderServiceUrl = "http://127.0.0.1:" + orderPort;
@@ -83,16 +85,8 @@ final class SystemUnderTest {
                 "another-storefront," + STOREFRONT_TOKEN,
                 "ORDERS_PAYMENT_SECRETS",
                 OLD_PAYMENT_SECRET + "," + PAYMENT_SECRET);
-        system.launch(
-                "order-service",
-                Map.of(
-                        "SERVER_PORT", port(system.orderServiceUrl),
-                        "SPRING_DATASOURCE_USERNAME", "order_service",
-                        "SPRING_DATASOURCE_PASSWORD", "order-service-dev",
-                        "SPRING_RABBITMQ_USERNAME", "order-service",
-                        "SPRING_RABBITMQ_PASSWORD", "order-service-dev"),
-                common);
-        system.awaitUp(system.orderServiceUrl);
+        system.common = common;
+        system.launchOrderService(system.orderServiceUrl, "order-service");
         system.launch(
                 "expiry-worker",
                 Map.of(
@@ -108,12 +102,48 @@ final class SystemUnderTest {
         return system;
     }
 
+    /**
+     * A second order-service instance on the same database and vhost, as a deployment behind a load
+     * balancer runs it; started on first use, then shared.
+     */
+    synchronized String secondOrderServiceUrl() {
+        if (secondOrderServiceUrl == null) {
+            try {
+                String url = "http://127.0.0.1:" + freePort();
+                launchOrderService(url, "order-service-2");
+                secondOrderServiceUrl = url;
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start a second order-service", e);
+            }
+        }
+        return secondOrderServiceUrl;
+    }
+
+    private void launchOrderService(String url, String logName) throws IOException {
+        launch(
+                "order-service",
+                logName,
+                Map.of(
+                        "SERVER_PORT", port(url),
+                        "SPRING_DATASOURCE_USERNAME", "order_service",
+                        "SPRING_DATASOURCE_PASSWORD", "order-service-dev",
+                        "SPRING_RABBITMQ_USERNAME", "order-service",
+                        "SPRING_RABBITMQ_PASSWORD", "order-service-dev"),
+                common);
+        awaitUp(url);
+    }
+
     private void launch(String name, Map<String, String> own, Map<String, String> common) throws IOException {
+        launch(name, name, own, common);
+    }
+
+    private void launch(String name, String logName, Map<String, String> own, Map<String, String> common)
+            throws IOException {
         Path jar = Path.of("..", name, "target", name + ".jar").toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn verify from the root");
         }
-        Path log = Path.of("target", "system-tests", name + ".log");
+        Path log = Path.of("target", "system-tests", logName + ".log");
         Files.createDirectories(log.getParent());
         String java = ProcessHandle.current().info().command().orElse("java");
         var builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())

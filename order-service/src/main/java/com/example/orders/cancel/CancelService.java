@@ -1,0 +1,132 @@
+package com.example.orders.cancel;
+
+import com.example.orders.contracts.OrderCancelled;
+import com.example.orders.order.Order;
+import com.example.orders.order.OrderRepository;
+import com.example.orders.outbox.Outbox;
+import com.example.orders.web.ConflictException;
+import com.example.orders.web.NotFoundException;
+import com.example.orders.web.RetryLaterException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The customer's cancel, in one READ COMMITTED transaction, the mirror of expiry-worker's expiry:
+ *
+ * <ol>
+ *   <li>{@code PENDING -> CANCELLED} as one conditional update; zero rows means payment, expiry or an
+ *       earlier cancel won, and nothing else happens;
+ *   <li>each item's stock given back under the optimistic lock, in sku order;
+ *   <li>{@code OrderCancelled} written to the outbox.
+ * </ol>
+ *
+ * The guard comes first and holds the order row's lock while the stock is given back, so a payment
+ * or an expiry arriving meanwhile waits and then finds the order no longer PENDING. When the stock
+ * lock loses three times on a row, the transaction rolls back and runs again (the caller is waiting,
+ * and a fresh transaction re-reads everything); after {@link #TRANSACTIONS} such rounds the answer is
+ * 503 with {@code Retry-After}, nothing written, and the storefront may send the same cancel again.
+ */
+@Service
+class CancelService {
+
+    static final int TRANSACTIONS = 3;
+
+    private static final Logger log = LoggerFactory.getLogger(CancelService.class);
+
+    private final CancelRepository cancels;
+    private final OrderRepository orders;
+    private final StockRelease stock;
+    private final Outbox outbox;
+    private final TransactionTemplate transaction;
+    private final MeterRegistry meters;
+
+    CancelService(
+            CancelRepository cancels,
+            OrderRepository orders,
+            StockRelease stock,
+            Outbox outbox,
+            PlatformTransactionManager transactions,
+            MeterRegistry meters) {
+        this.cancels = cancels;
+        this.orders = orders;
+        this.stock = stock;
+        this.outbox = outbox;
+        this.transaction = new TransactionTemplate(transactions);
+        this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.meters = meters;
+        meters.counter("orders.cancelled");
+        meters.counter("orders.cancel.stock.conflicts");
+        for (String reason : new String[] {"order-paid", "order-expired", "stock-busy"}) {
+            meters.counter("orders.cancel.refused", "reason", reason);
+        }
+    }
+
+    Order cancel(String orderId) {
+        for (int round = 1; ; round++) {
+            try {
+                Outcome outcome = transaction.execute(tx -> cancelOnce(orderId));
+                if (outcome.cancelledNow()) {
+                    meters.counter("orders.cancelled").increment();
+                    log.info(
+                            "Order {} CANCELLED by the customer; stock of {} items given back",
+                            orderId,
+                            outcome.order().items().size());
+                }
+                return outcome.order();
+            } catch (StockRelease.StockBusyException | ConcurrencyFailureException e) {
+                // ConcurrencyFailureException: a deadlock or lock wait the database broke off
+                if (round == TRANSACTIONS) {
+                    meters.counter("orders.cancel.refused", "reason", "stock-busy")
+                            .increment();
+                    log.warn("Cancel of order {} gave up after {} transactions: {}", orderId, round, e.getMessage());
+                    throw new RetryLaterException(
+                            "stock-busy",
+                            "The stock of this order kept changing; nothing was written, send the cancel again",
+                            Duration.ofSeconds(1));
+                }
+                log.info("Cancel of order {} rolled back ({}); trying again", orderId, e.getMessage());
+            }
+        }
+    }
+
+    private record Outcome(Order order, boolean cancelledNow) {}
+
+    private Outcome cancelOnce(String orderId) {
+        boolean cancelled = cancels.markCancelled(orderId);
+        if (!cancelled) {
+            Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
+            return switch (order.status()) {
+                case CANCELLED -> new Outcome(order, false); // cancelled before: the same answer again
+                case PAID -> throw refused("order-paid", "The order was paid; it can no longer be cancelled");
+                case EXPIRED -> throw refused("order-expired", "The order expired; its stock is already back");
+                case PENDING -> throw new IllegalStateException("order " + orderId + " is PENDING but not cancellable");
+            };
+        }
+        List<CancelRepository.Item> items = cancels.items(orderId);
+        int conflicts = stock.giveBack(items);
+        meters.counter("orders.cancel.stock.conflicts").increment(conflicts);
+        Order order = orders.find(orderId).orElseThrow();
+        outbox.orderCancelled(OrderCancelled.of(
+                orderId,
+                order.customerId(),
+                order.closedAt(),
+                items.stream()
+                        .map(item -> new OrderCancelled.Item(item.sku(), item.quantity()))
+                        .toList()));
+        return new Outcome(order, true);
+    }
+
+    private ConflictException refused(String type, String detail) {
+        meters.counter("orders.cancel.refused", "reason", type).increment();
+        log.info("Cancel refused ({}): {}", type, detail);
+        return new ConflictException(type, "Cancel refused", detail);
+    }
+}
