@@ -2,6 +2,7 @@ package com.example.orders.chaos;
 
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -125,7 +126,9 @@ final class Broker {
     }
 
     static <T> T withChannel(ChannelWork<T> work) {
-        try (Connection connection = factory().newConnection("chaos")) {
+        try (Connection connection = Settings.RABBIT_ADDRESSES == null
+                ? factory().newConnection("chaos")
+                : factory().newConnection(Address.parseAddresses(Settings.RABBIT_ADDRESSES), "chaos")) {
             Channel channel = connection.createChannel();
             return work.run(channel);
         } catch (Exception e) {
@@ -135,7 +138,7 @@ final class Broker {
 
     private static String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>();
-        command.add("rabbitmqctl");
+        command.addAll(Settings.RABBITMQCTL);
         command.addAll(List.of(args));
         try {
             Process process =

@@ -92,7 +92,7 @@ final class ChaosRun {
     }
 
     /** At rest: no order PENDING, the outbox published, the pipeline queues empty, the poison parked. */
-    private static void awaitRest(int poisoned) {
+    static void awaitRest(int poisoned) {
         try {
             await().atMost(REST_WITHIN)
                     .pollInterval(Duration.ofSeconds(1))
