@@ -140,6 +140,11 @@ final class Broker {
         List<String> command = new ArrayList<>();
         command.addAll(Settings.RABBITMQCTL);
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** Runs a broker command line and returns its output; throws if it fails or takes over a minute. */
+    static String run(List<String> command) {
         try {
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,10 +1,6 @@
 package com.example.orders.chaos;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -33,13 +29,6 @@ record ClusterReport(Report report, List<Duration> recoveries, long rescuedAtFai
     }
 
     void print() {
-        String text = render();
-        System.out.println(text);
-        try {
-            Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Report.print(render(), FILE);
     }
 }

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,25 +89,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
 
     /** What a node says about the cluster and the chaos vhost's queues, for the scenario's log directory. */
     String diagnostics() {
-        for (Node node : nodes) {
-            try {
-                return ctl(node, "-q", "list_feature_flags", "name", "state")
-                        + ctl(
-                                node,
-                                "-q",
-                                "list_queues",
-                                "-p",
-                                Settings.RABBIT_VHOST,
-                                "name",
-                                "leader",
-                                "messages",
-                                "messages_ready",
-                                "messages_unacknowledged");
-            } catch (IllegalStateException down) {
-                // ask the next one
-            }
-        }
-        return "no node answered";
+        return askAnyNode("list_queues", "name", "leader", "messages", "messages_ready", "messages_unacknowledged");
     }
 
     /**
@@ -116,33 +97,15 @@ final class PrivateRabbitCluster implements AutoCloseable {
      * queue dead-lettered (at least once) but never handed on, stranded after a leader was killed.
      */
     long strandedMessages(List<String> queues) {
-        for (Node node : nodes) {
-            String out;
-            try {
-                out = ctl(
-                        node,
-                        "-q",
-                        "list_queues",
-                        "-p",
-                        Settings.RABBIT_VHOST,
-                        "--no-table-headers",
-                        "name",
-                        "messages",
-                        "messages_ready",
-                        "messages_unacknowledged");
-            } catch (IllegalStateException down) {
-                continue;
+        long stranded = 0;
+        String out = askAnyNode("list_queues", "name", "messages", "messages_ready", "messages_unacknowledged");
+        for (String line : out.split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 4 && queues.contains(cols[0]) && cols[1].matches("\\d+")) {
+                stranded += Long.parseLong(cols[1]) - Long.parseLong(cols[2]) - Long.parseLong(cols[3]);
             }
-            long stranded = 0;
-            for (String line : out.split("\n")) {
-                String[] cols = line.trim().split("\\s+");
-                if (cols.length == 4 && queues.contains(cols[0]) && cols[1].matches("\\d+")) {
-                    stranded += Long.parseLong(cols[1]) - Long.parseLong(cols[2]) - Long.parseLong(cols[3]);
-                }
-            }
-            return stranded;
         }
-        throw new IllegalStateException("no node answered");
+        return stranded;
     }
 
     List<Node> nodes() {
@@ -166,29 +129,13 @@ final class PrivateRabbitCluster implements AutoCloseable {
 
     /** The node leading a quorum queue of the chaos vhost, by rabbitmqctl's {@code leader} column. */
     Node leaderOf(String queue) {
-        for (Node asked : nodes) {
-            String out;
-            try {
-                out = ctl(
-                        asked,
-                        "-q",
-                        "list_queues",
-                        "-p",
-                        Settings.RABBIT_VHOST,
-                        "--no-table-headers",
-                        "name",
-                        "leader");
-            } catch (IllegalStateException down) {
-                continue;
-            }
-            for (String line : out.split("\n")) {
-                String[] cols = line.trim().split("\\s+");
-                if (cols.length == 2 && cols[0].equals(queue)) {
-                    return nodes.stream()
-                            .filter(n -> n.name().equals(cols[1]))
-                            .findFirst()
-                            .orElseThrow(() -> new IllegalStateException(queue + " led by unknown " + cols[1]));
-                }
+        for (String line : askAnyNode("list_queues", "name", "leader").split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 2 && cols[0].equals(queue)) {
+                return nodes.stream()
+                        .filter(n -> n.name().equals(cols[1]))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException(queue + " led by unknown " + cols[1]));
             }
         }
         throw new IllegalStateException("no node knows queue " + queue);
@@ -305,7 +252,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
                 .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .until(() -> {
-                    ctl(node, "-q", "await_startup", "--timeout", "60");
+                    ctl(node, "-q", "await_startup", "--timeout", "50");
                     return true;
                 });
     }
@@ -315,19 +262,21 @@ final class PrivateRabbitCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(ctlCommand());
         command.addAll(List.of("-n", node.name()));
         command.addAll(List.of(args));
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        return Broker.run(command);
+    }
+
+    /** The first node that answers a rabbitmqctl query on the chaos vhost (some may be down). */
+    private String askAnyNode(String query, String... columns) {
+        for (Node node : nodes) {
+            List<String> args =
+                    new ArrayList<>(List.of("-q", query, "-p", Settings.RABBIT_VHOST, "--no-table-headers"));
+            args.addAll(List.of(columns));
+            try {
+                return ctl(node, args.toArray(String[]::new));
+            } catch (IllegalStateException down) {
+                // ask the next one
             }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        throw new IllegalStateException("no node of the cluster answered " + query);
     }
 }
