@@ -3,6 +3,7 @@ package com.example.orders.chaos;
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -137,7 +138,9 @@ final class Broker {
     }
 
     static <T> T withChannel(ChannelWork<T> work) {
-        try (Connection connection = factory().newConnection("chaos")) {
+        try (Connection connection = Settings.RABBIT_ADDRESSES == null
+                ? factory().newConnection("chaos")
+                : factory().newConnection(Address.parseAddresses(Settings.RABBIT_ADDRESSES), "chaos")) {
             Channel channel = connection.createChannel();
             return work.run(channel);
         } catch (Exception e) {
@@ -147,8 +150,13 @@ final class Broker {
 
     private static String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>();
-        command.add("rabbitmqctl");
+        command.addAll(Settings.RABBITMQCTL);
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** Runs a broker command line and returns its output; throws if it fails or takes over a minute. */
+    static String run(List<String> command) {
         try {
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();

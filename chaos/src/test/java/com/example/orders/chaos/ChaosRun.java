@@ -34,7 +34,8 @@ final class ChaosRun {
             Set<String> poisoned = poison(scenario.poisoned());
             FaultInjector faults = new FaultInjector(stack, seed);
 
-            CompletableFuture<Void> injecting = CompletableFuture.runAsync(() -> injectSpread(scenario, faults));
+            CompletableFuture<Void> injecting = CompletableFuture.runAsync(
+                    () -> injectSpread(scenario.spread(), scenario.faults(), faults::inject));
             workload.run();
             injecting.get(10, TimeUnit.MINUTES);
 
@@ -42,33 +43,43 @@ final class ChaosRun {
             awaitRest(poisoned.size());
             Duration rest = Duration.between(loadDone, Instant.now());
             List<String> violations = new InvariantChecker(ledger, api).check(poisoned);
-            return new Report(
-                    scenario,
-                    ledger.orders.size(),
-                    Database.count("SELECT COUNT(*) FROM orders WHERE status = 'PAID'"),
-                    Database.count("SELECT COUNT(*) FROM orders WHERE status = 'EXPIRED'"),
-                    Database.count("SELECT COUNT(*) FROM orders WHERE status = 'CANCELLED'"),
-                    ledger.outOfStock.get(),
-                    ledger.acceptedPayments.size(),
-                    ledger.refusedPayments.size(),
-                    ledger.acceptedCancels.size(),
-                    ledger.refusedCancels.size(),
-                    faults.describe(),
-                    faults.total(),
-                    Report.countInWorkerLogs(stack, "expired by the sweep"),
-                    Report.countInWorkerLogs(stack, "republish #")
-                            + Report.countInWorkerLogs(stack, "ms early; waiting"),
-                    Report.countInWorkerLogs(stack, "Expiry message dead-lettered"),
-                    ledger.serverErrorsRetried.get(),
-                    rest,
-                    violations);
+            return report(scenario, stack, ledger, faults.describe(), faults.total(), rest, violations);
         }
     }
 
+    /** The summary of a finished run, from the ledger, the database and the workers' logs. */
+    static Report report(
+            Scenario scenario,
+            Stack stack,
+            Ledger ledger,
+            String faults,
+            int faultCount,
+            Duration rest,
+            List<String> violations) {
+        return new Report(
+                scenario,
+                ledger.orders.size(),
+                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'PAID'"),
+                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'EXPIRED'"),
+                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'CANCELLED'"),
+                ledger.outOfStock.get(),
+                ledger.acceptedPayments.size(),
+                ledger.refusedPayments.size(),
+                ledger.acceptedCancels.size(),
+                ledger.refusedCancels.size(),
+                faults,
+                faultCount,
+                Report.countInWorkerLogs(stack, "expired by the sweep"),
+                Report.countInWorkerLogs(stack, "republish #") + Report.countInWorkerLogs(stack, "ms early; waiting"),
+                Report.countInWorkerLogs(stack, "Expiry message dead-lettered"),
+                ledger.serverErrorsRetried.get(),
+                rest,
+                violations);
+    }
+
     /** Faults at even intervals over the load; each waits for the one before (a restart takes a while). */
-    private static void injectSpread(Scenario scenario, FaultInjector faults) {
-        List<Fault> plan = scenario.faults();
-        long step = scenario.spread().toMillis() / (plan.size() + 1);
+    static <F> void injectSpread(Duration spread, List<F> plan, java.util.function.Consumer<F> inject) {
+        long step = spread.toMillis() / (plan.size() + 1);
         long start = System.currentTimeMillis();
         for (int i = 0; i < plan.size(); i++) {
             long wait = start + (i + 1) * step - System.currentTimeMillis();
@@ -80,7 +91,7 @@ final class ChaosRun {
                     return;
                 }
             }
-            faults.inject(plan.get(i));
+            inject.accept(plan.get(i));
         }
     }
 
@@ -95,7 +106,7 @@ final class ChaosRun {
     }
 
     /** At rest: no order PENDING, the outbox published, the pipeline queues empty, the poison parked. */
-    private static void awaitRest(int poisoned) {
+    static void awaitRest(int poisoned) {
         try {
             await().atMost(REST_WITHIN)
                     .pollInterval(Duration.ofSeconds(1))

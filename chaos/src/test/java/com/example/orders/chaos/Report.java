@@ -72,11 +72,15 @@ record Report(
     }
 
     void print() {
-        String text = render();
+        print(render(), FILE);
+    }
+
+    /** Prints a summary to the build log and appends it to {@code file}. */
+    static void print(String text, Path file) {
         System.out.println(text);
         try {
-            Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,6 +40,11 @@ final class Stack implements AutoCloseable {
     }
 
     static synchronized Stack start(String name, int orderServices, int workers) {
+        return start(name, orderServices, workers, Map.of());
+    }
+
+    /** {@code workerEnv} adds to (or overrides) the workers' settings, e.g. a longer sweep grace. */
+    static synchronized Stack start(String name, int orderServices, int workers, Map<String, String> workerEnv) {
         if (current != null) {
             current.close();
         }
@@ -54,14 +59,13 @@ final class Stack implements AutoCloseable {
         // The first order-service applies the schema; the others and the workers wait for it.
         stack.orderServices.get(0).start();
         stack.orderServices.get(0).awaitUp(STARTUP);
+        Map<String, String> workerSettings = new HashMap<>(Map.of(
+                "EXPIRY_SWEEP_INTERVAL", "1s",
+                "EXPIRY_SWEEP_GRACE", Settings.SWEEP_GRACE.toSeconds() + "s",
+                "EXPIRY_MAX_RETRY_DELAY", "4s"));
+        workerSettings.putAll(workerEnv);
         for (int i = 1; i <= workers; i++) {
-            stack.workers.add(stack.service(
-                    "expiry-worker",
-                    "expiry-worker-" + i,
-                    Map.of(
-                            "EXPIRY_SWEEP_INTERVAL", "1s",
-                            "EXPIRY_SWEEP_GRACE", Settings.SWEEP_GRACE.toSeconds() + "s",
-                            "EXPIRY_MAX_RETRY_DELAY", "4s")));
+            stack.workers.add(stack.service("expiry-worker", "expiry-worker-" + i, workerSettings));
         }
         stack.orderServices.stream().skip(1).forEach(ServiceProcess::start);
         stack.workers.forEach(ServiceProcess::start);
@@ -93,6 +97,9 @@ final class Stack implements AutoCloseable {
                 "SPRING_RABBITMQ_PASSWORD", Settings.RABBIT_PASSWORD,
                 "ORDERS_PAYMENT_TIMEOUT", Settings.PAYMENT_TIMEOUT.toSeconds() + "s",
                 "ORDERS_DELAY_TRANSPORT", "auto"));
+        if (Settings.RABBIT_ADDRESSES != null) {
+            env.put("SPRING_RABBITMQ_ADDRESSES", Settings.RABBIT_ADDRESSES);
+        }
         env.put("ORDERS_STOREFRONT_TOKENS", Settings.STOREFRONT_TOKEN);
         env.put("ORDERS_PAYMENT_SECRETS", Settings.PAYMENT_SECRET);
         env.put("SERVER_PORT", Integer.toString(freePort()));

@@ -81,8 +81,29 @@ class ExpiryHandler {
             decide(message, orderId, expiry.expire(orderId));
         } catch (StockConflictException | DataAccessException | TransactionException e) {
             // TransactionException: the database could not even begin or commit the transaction
-            retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
+            if (DatabaseAway.causedBy(e)) {
+                waitForDatabase(message, e);
+            } else {
+                retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
+            }
         }
+    }
+
+    /**
+     * The database is unreachable: not the message's fault, so this republish does not count toward
+     * the dead-letter bound (an outage longer than the back-off would otherwise park every due order).
+     * It comes back after the first retry delay; meanwhile each consumer waits out the pool's
+     * connection timeout per message, which paces the loop.
+     */
+    private void waitForDatabase(Message message, RuntimeException cause) {
+        meters.counter("orders.expiry.republished", "reason", "database-unavailable")
+                .increment();
+        log.info(
+                "Expiry rolled back (database unavailable), republished in {} ms: {}",
+                properties.retryDelay().toMillis(),
+                cause.getMessage());
+        republisher.retryLater(
+                message, properties.retryDelay().toMillis(), republishCount(message), "database-unavailable");
     }
 
     void decide(Message message, String orderId, ExpiryOutcome outcome) {

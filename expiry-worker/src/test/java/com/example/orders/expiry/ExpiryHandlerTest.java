@@ -116,4 +116,20 @@ class ExpiryHandlerTest {
         verify(republisher).retryLater(message, 1_000, 1, "transient-failure");
         verify(republisher, never()).deadLetter(any(), anyString(), anyString());
     }
+
+    @Test
+    void anOutageOfTheDatabaseNeverDeadLettersAMessageHoweverOftenItWasRepublished() {
+        when(expiry.expire(ORDER))
+                .thenThrow(new CannotCreateTransactionException(
+                        "Could not open JDBC Connection for transaction",
+                        new java.sql.SQLTransientConnectionException(
+                                "HikariPool-1 - Connection is not available, request timed out after 5000ms",
+                                "08S01")));
+        Message message = message(10);
+
+        handler.handle(message);
+
+        verify(republisher).retryLater(message, 1_000, 10, "database-unavailable");
+        verify(republisher, never()).deadLetter(any(), anyString(), anyString());
+    }
 }

@@ -24,7 +24,8 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Every error leaves as an RFC 9457 problem with a stable {@code type}; invalid input names the
- * fields that failed in {@code errors}. A 500 never carries the exception's message.
+ * fields that failed in {@code errors}. A 500 never carries the exception's message; an unreachable
+ * database is a 503 ({@link DatabaseUnavailable}).
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -63,14 +64,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(List.of(fieldError("items", "the order total is too large")));
     }
 
+    /** Anything else is a 500, except the database being unreachable: a 503 the client may retry. */
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (DatabaseUnavailable.causedBy(e)) {
+            return DatabaseUnavailable.answer(e);
+        }
         log.error("Unhandled error", e);
-        return problem(
-                HttpStatus.INTERNAL_SERVER_ERROR,
-                "internal-error",
-                "Internal error",
-                "Something went wrong on our side");
+        return ResponseEntity.internalServerError()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "internal-error",
+                        "Internal error",
+                        "Something went wrong on our side"));
     }
 
     @Override

@@ -1,0 +1,99 @@
+package com.example.orders.chaos;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one {@link ClusterScenario} on the private cluster and database: a fresh stack connected to
+ * all three nodes, the usual workload, the whole-server faults spread over it, rest, the checker.
+ */
+final class ClusterChaosRun {
+
+    /**
+     * The workers' sweep waits this long past a deadline, longer than any outage here lasts: an order
+     * it still has to rescue had its message lost, not merely late.
+     */
+    static final Duration SWEEP_GRACE = Duration.ofSeconds(60);
+
+    private ClusterChaosRun() {}
+
+    private static final Pattern RESCUED = Pattern.compile("Order (\\S+) expired by the sweep");
+
+    /**
+     * How many of the orders the sweep rescued had their deadline while a broker node or the cluster
+     * was down (their message was due to move from the wait queue to the work queue then).
+     */
+    static long rescuedAtFailover(Stack stack, List<ClusterFaultInjector.Window> failovers) throws Exception {
+        List<String> rescued = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(stack.logDir)) {
+            for (Path log : logs.filter(l -> l.getFileName().toString().startsWith("expiry-worker"))
+                    .toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    Matcher matcher = RESCUED.matcher(line);
+                    if (matcher.find()) {
+                        rescued.add(matcher.group(1));
+                    }
+                }
+            }
+        }
+        long atFailover = 0;
+        for (String id : rescued) {
+            Instant deadline = Database.query(
+                            "SELECT expires_at FROM orders WHERE id = ?",
+                            rs -> rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            id)
+                    .get(0);
+            if (failovers.stream().anyMatch(w -> w.contains(deadline))) {
+                atFailover++;
+            }
+        }
+        return atFailover;
+    }
+
+    static ClusterReport run(ClusterScenario scenario, PrivateRabbitCluster cluster, PrivateMariaDb db)
+            throws Exception {
+        long seed = scenario.name().hashCode();
+        try (Stack stack = Stack.start(
+                scenario.name(),
+                scenario.orderServices(),
+                scenario.workers(),
+                Map.of("EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"))) {
+            Ledger ledger = new Ledger();
+            Api api = new Api(stack::liveOrderServiceUrls);
+            Workload workload = new Workload(api, ledger, scenario.orders(), scenario.spread(), seed);
+            workload.createProducts();
+            ClusterFaultInjector faults = new ClusterFaultInjector(cluster, db);
+
+            CompletableFuture<Void> injecting = CompletableFuture.runAsync(
+                    () -> ChaosRun.injectSpread(scenario.spread(), scenario.faults(), faults::inject));
+            workload.run();
+            injecting.get(15, TimeUnit.MINUTES);
+
+            Instant loadDone = Instant.now();
+            ChaosRun.awaitRest(0);
+            Duration rest = Duration.between(loadDone, Instant.now());
+            Files.writeString(stack.logDir.resolve("cluster-at-rest.txt"), cluster.diagnostics());
+            List<String> violations = new InvariantChecker(ledger, api).check(Set.of());
+            Report report = ChaosRun.report(
+                    scenario.asScenario(), stack, ledger, faults.describe(), faults.total(), rest, violations);
+            return new ClusterReport(
+                    report,
+                    faults.recoveries(),
+                    rescuedAtFailover(stack, faults.brokerFailovers()),
+                    cluster.strandedMessages(Broker.PIPELINE_QUEUES));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package com.example.orders.web;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+/**
+ * The answer while the database is unreachable: {@code 503} with {@code Retry-After} and a problem
+ * whose {@code type} ends in {@code database-unavailable}, instead of a {@code 500} after the pool's
+ * wait. "Unreachable" is read from the cause chain: no connection from the pool in time (Hikari's
+ * {@link SQLTransientConnectionException}), a connection refused or lost (SQLState class {@code 08},
+ * Connector/J's {@code CommunicationsException} is a {@link SQLRecoverableException}), or the server
+ * killing the connection mid-statement (MariaDB/MySQL error 1927). Every statement of the request ran
+ * in a transaction that then did not commit, so the client may repeat the same request.
+ */
+public final class DatabaseUnavailable {
+
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    static final URI TYPE = URI.create(ProblemHandler.TYPE_BASE + "database-unavailable");
+
+    private static final int ER_CONNECTION_KILLED = 1927;
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
+    private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    private DatabaseUnavailable() {}
+
+    /** True when {@code error}, or anything that caused it, says the database cannot be reached. */
+    public static boolean causedBy(Throwable error) {
+        Throwable cause = error;
+        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
+            if (cause instanceof CannotGetJdbcConnectionException
+                    || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql
+                    && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                            || sql.getErrorCode() == ER_CONNECTION_KILLED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ProblemDetail problem() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "The orders database cannot be reached; this request did not complete. Repeat it (with the same"
+                        + " Idempotency-Key or paymentId) after %d seconds.".formatted(RETRY_AFTER.toSeconds()));
+        problem.setType(TYPE);
+        problem.setTitle("Database unavailable");
+        return problem;
+    }
+
+    /** The 503 itself; logs the cause at most every 10 s (an outage would otherwise log every request). */
+    static ResponseEntity<ProblemDetail> answer(Throwable cause) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            log.warn("Database unavailable, answering 503: {}", cause.toString());
+        }
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem());
+    }
+}
