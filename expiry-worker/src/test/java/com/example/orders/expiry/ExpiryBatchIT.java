@@ -4,6 +4,7 @@ import static com.example.orders.expiry.ItDatabase.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.GetResponse;
@@ -239,7 +240,10 @@ class ExpiryBatchIT {
             assertThat(dead.values()).containsExactlyInAnyOrder("malformed", "unknown-order");
             assertThat(dead.keySet().stream().filter(body -> body.contains(unknown)))
                     .hasSize(1);
-            Map<String, String> waiting = drain(Topology.WAIT_QUEUE, Headers.REPUBLISH_REASON);
+            Map<String, String> waiting = new HashMap<>();
+            for (String level : DelayCascade.levelQueues()) { // sent back through the delay cascade
+                waiting.putAll(drain(level, Headers.REPUBLISH_REASON));
+            }
             assertThat(waiting).hasSize(1);
             assertThat(waiting.keySet().iterator().next()).contains(early);
             assertThat(waiting.values()).containsExactly("early");

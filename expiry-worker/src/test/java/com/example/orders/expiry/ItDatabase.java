@@ -1,5 +1,6 @@
 package com.example.orders.expiry;
 
+import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.OrderCreated;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.Channel;
@@ -11,6 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,9 +50,10 @@ final class ItDatabase {
                 .load()
                 .migrate();
         try (var broker = broker()) {
-            for (String queue : new String[] {
-                Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE
-            }) {
+            List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+            queues.addAll(List.of(
+                    Topology.EXPIRY_QUEUE, Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE));
+            for (String queue : queues) {
                 Channel channel = broker.createChannel();
                 channel.queueDelete(queue);
                 channel.close();
