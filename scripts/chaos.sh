@@ -5,7 +5,7 @@
 # private three-node RabbitMQ cluster and a private MariaDB that the run starts itself under
 # chaos/target/private/ (leader node killed, cluster stopped, database killed, database stopped, all
 # mixed). Each ends with the invariant checker. On the shared servers it uses only database
-# orders_chaos and RabbitMQ vhost orders-chaos. About 20 minutes here.
+# orders_chaos and RabbitMQ vhost orders-chaos. About 17 minutes here.
 # Extra arguments go to Maven, e.g. -Dchaos.orders=3000 -Dchaos.spread.seconds=90.
 set -euo pipefail
 cd "$(dirname "$0")/.."
