@@ -7,14 +7,18 @@ import org.springframework.amqp.core.QueueInformation;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether expiry messages are still waiting to be handled: ready in the work queue, or waiting in the
- * retry queue for their next attempt. While they are, an overdue PENDING order most likely has its
- * message among them, and the sweep leaves it to that message.
+ * Whether due expiry messages are still waiting to be handled in the work queue. While they are (a
+ * burst draining), an overdue PENDING order most likely has its message among them, and the sweep
+ * leaves it to that message. The delay cascade is not asked: its level queues hold every order's
+ * message until its deadline, so they are never empty under load and would stop the sweep for good;
+ * a republished message waits there at most {@code expiry.max-retry-delay} (30 s), which the sweep's
+ * grace and its two sightings mostly cover (a rescue after a long lock-conflict retry is the one
+ * false alarm left, and the retry shows in {@code orders_expiry_republished_total}).
  */
 @Component
 class QueueBacklog {
 
-    private static final List<String> QUEUES = List.of(Topology.EXPIRY_QUEUE, Topology.RETRY_QUEUE);
+    private static final List<String> QUEUES = List.of(Topology.EXPIRY_QUEUE);
 
     private final AmqpAdmin admin;
 

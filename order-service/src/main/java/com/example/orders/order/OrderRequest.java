@@ -1,5 +1,6 @@
 package com.example.orders.order;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -18,6 +19,13 @@ import java.util.List;
 record OrderRequest(
         @NotBlank @Size(max = 64) String customerId,
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Line> items,
+
+        @Schema(
+                type = "string",
+                format = "duration",
+                description = "this order's payment window, ISO-8601; within ORDERS_PAYMENT_TIMEOUT_MIN and"
+                        + " _MAX (default PT1S to PT24H), else 400; omitted: ORDERS_PAYMENT_TIMEOUT",
+                example = "PT30M")
         Duration paymentTimeout) {
 
     static final int MAX_QUANTITY = 1_000_000;

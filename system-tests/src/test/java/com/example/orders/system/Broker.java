@@ -66,6 +66,15 @@ final class Broker implements AutoCloseable {
         channel.queueBind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
     }
 
+    /** Messages waiting for their delay, at every level of the cascade. */
+    long delayedCount() throws Exception {
+        long waiting = 0;
+        for (String queue : DelayCascade.levelQueues()) {
+            waiting += messageCount(queue);
+        }
+        return waiting;
+    }
+
     /** Deletes every message waiting for its delay, at every level of the cascade. */
     void purgeDelayed() throws Exception {
         for (String queue : DelayCascade.levelQueues()) {

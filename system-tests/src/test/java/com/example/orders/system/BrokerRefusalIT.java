@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
  */
 class BrokerRefusalIT {
 
+    private static final Duration PAYMENT_WINDOW = Duration.ofSeconds(40);
+
     private final Api api = new Api(SystemUnderTest.get());
 
     @Test
@@ -32,8 +34,17 @@ class BrokerRefusalIT {
                     permissions.path("configure").asString(),
                     "^$",
                     permissions.path("read").asString());
+            closeOrderServiceConnections();
+            // A payment window longer than the refusal lasts (closing the connections makes order-service
+            // reconnect and back off for a while), so every order is still due to expire by its message.
             ids = IntStream.range(0, 5)
-                    .mapToObj(i -> api.order(Map.of(sku, 2)).text("id"))
+                    .mapToObj(i -> api.placeOrder(
+                                    Map.of(
+                                            "customerId", "c-refused",
+                                            "items", List.of(Map.of("sku", sku, "quantity", 2)),
+                                            "paymentTimeout", PAYMENT_WINDOW.toString()),
+                                    Map.of())
+                            .text("id"))
                     .toList();
             assertThat(ids).doesNotContainNull();
             await().atMost(Duration.ofSeconds(20))
@@ -41,7 +52,9 @@ class BrokerRefusalIT {
 
             for (String id : ids) {
                 assertThat(Database.count(
-                                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND payload LIKE ?", "%" + id + "%"))
+                                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND event_type = 'OrderCreated'"
+                                        + " AND payload LIKE ?",
+                                "%" + id + "%"))
                         .as("a refused message is not marked sent")
                         .isEqualTo(1);
             }
@@ -52,7 +65,7 @@ class BrokerRefusalIT {
                     permissions.path("read").asString());
         }
 
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(PAYMENT_WINDOW.plusSeconds(30))
                 .until(() -> ids.stream().allMatch(id -> api.status(id).equals("EXPIRED")));
         assertThat(api.stock(sku)).isEqualTo(20);
         assertThat(api.workerMetric("orders_expiry_sweep_rescued_total"))
@@ -71,20 +84,32 @@ class BrokerRefusalIT {
         throw new IllegalStateException("no order-service permissions in definitions.json");
     }
 
-    private static void setWritePermission(String configure, String write, String read) throws Exception {
-        Process process = new ProcessBuilder(
-                        "rabbitmqctl",
-                        "-q",
-                        "set_permissions",
-                        "-p",
-                        SystemUnderTest.RABBIT_VHOST,
-                        "order-service",
-                        configure,
-                        write,
-                        read)
-                .redirectErrorStream(true)
-                .start();
+    /**
+     * RabbitMQ may cache a channel's access checks, so a permission change is certain to apply only to
+     * connections opened after it: close order-service's, which reconnects at once.
+     */
+    private static void closeOrderServiceConnections() throws Exception {
+        for (String line :
+                rabbitmqctl("list_connections", "pid", "user", "vhost").split("\n")) {
+            String[] columns = line.split("\t");
+            if (columns.length == 3
+                    && columns[1].equals("order-service")
+                    && columns[2].equals(SystemUnderTest.RABBIT_VHOST)) {
+                rabbitmqctl("close_connection", columns[0], "permissions changed by BrokerRefusalIT");
+            }
+        }
+    }
+
+    private static String rabbitmqctl(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as("rabbitmqctl: %s", output).isZero();
+        return output;
+    }
+
+    private static void setWritePermission(String configure, String write, String read) throws Exception {
+        rabbitmqctl("set_permissions", "-p", SystemUnderTest.RABBIT_VHOST, "order-service", configure, write, read);
     }
 }

@@ -162,13 +162,12 @@ class CancelIT {
             await().atMost(WITHIN_SECONDS).until(() -> Instant.now().isAfter(expiresAt));
             broker.publishExpiry(Broker.orderCreated(id, expiresAt), Map.of());
             await().atMost(WITHIN_SECONDS)
-                    .until(() -> broker.messageCount(Topology.EXPIRY_QUEUE) == 0
-                            && broker.messageCount(Topology.WAIT_QUEUE) == 0);
-            // A message the worker failed on would be back in the retry queue or in the dead letters.
+                    .until(() -> broker.messageCount(Topology.EXPIRY_QUEUE) == 0 && broker.delayedCount() == 0);
+            // A message the worker failed on would be back in the cascade or in the dead letters.
             await().pollDelay(Duration.ofSeconds(1))
                     .atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> {
-                        assertThat(broker.messageCount(Topology.RETRY_QUEUE)).isZero();
+                        assertThat(broker.delayedCount()).isZero();
                         assertThat(api.status(id)).isEqualTo("CANCELLED");
                         assertThat(api.stock(sku)).isEqualTo(10);
                     });

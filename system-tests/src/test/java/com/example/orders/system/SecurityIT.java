@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Nobody but a storefront places orders, and nobody but the payment provider marks them paid. */
@@ -116,12 +117,15 @@ class SecurityIT {
     void signatureAlreadyUsedForOneOrderIsRefusedOnAnotherOrderOnAnyInstance() {
         String first = pendingOrder();
         String other = pendingOrder();
+        // A payment id of its own: the same body signed at the same second elsewhere in the run would
+        // be the same signature, already bound to that other order.
+        String paymentId = "p-" + UUID.randomUUID();
         long halfAMinuteAgo = Instant.now().minusSeconds(30).getEpochSecond();
-        String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, halfAMinuteAgo, body("p-1"));
+        String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, halfAMinuteAgo, body(paymentId));
 
-        assertThat(api.payRaw(first, body("p-1"), signature).status()).isEqualTo(200);
-        Api.Response elsewhere = secondInstance.payRaw(other, body("p-1"), signature);
-        Api.Response here = api.payRaw(other, body("p-1"), signature);
+        assertThat(api.payRaw(first, body(paymentId), signature).status()).isEqualTo(200);
+        Api.Response elsewhere = secondInstance.payRaw(other, body(paymentId), signature);
+        Api.Response here = api.payRaw(other, body(paymentId), signature);
 
         assertThat(elsewhere.status())
                 .as("replayed on another order, other instance")
@@ -129,7 +133,7 @@ class SecurityIT {
         assertThat(here.status()).as("replayed on another order, same instance").isEqualTo(401);
         assertThat(api.status(other)).isEqualTo("PENDING");
         // A retry the provider signs afresh is the idempotent repeat the contract allows.
-        assertThat(api.pay(first, "p-1").status()).isEqualTo(200);
+        assertThat(api.pay(first, paymentId).status()).isEqualTo(200);
     }
 
     @Test
