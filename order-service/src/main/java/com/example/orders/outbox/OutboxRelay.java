@@ -24,8 +24,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * orders and expiries inserting into the outbox meanwhile deadlocked with it (seen in the benchmark).
  * Under READ COMMITTED they lock only the rows they read.
  *
- * <p>Hand-written rather than Spring Modulith's event publication registry: the registry's AMQP
- * externalization neither waits for publisher confirms nor sets a per-message delay header.
+ * <p>Hand-written rather than a library's outbox, re-checked on 2026-12-01 by reading Spring Modulith's
+ * current RabbitMQ externalization ({@code RabbitEventExternalizerConfiguration}; its "outbox" mode
+ * also drives namastack-outbox and JobRunr). That mode now waits for a correlated confirm and takes
+ * headers per event, so confirms and an {@code x-delay} header are no longer the obstacle. What still
+ * is: (1) it reads only {@code confirm.ack()}, never {@code CorrelationData.getReturned()}, so a
+ * {@code mandatory} publish the broker returns as unroutable counts as sent, which breaks "routed or
+ * refused" (see {@link OutboxPublisher}); (2) the delay cascade picks the exchange and routing key
+ * from each message's remaining delay at publish time, not at event time; (3) it externalizes one
+ * event at a time and blocks on each confirm, where this relay sends a batch of up to
+ * {@code orders.outbox.batch-size} and then awaits their confirms together. Not measured side by
+ * side: (1) alone rules it out.
  */
 @Component
 class OutboxRelay {
