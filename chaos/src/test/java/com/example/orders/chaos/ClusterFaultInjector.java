@@ -36,8 +36,8 @@ final class ClusterFaultInjector {
     /** From the moment a broker fault began until the node or cluster was back. */
     record Window(Instant from, Instant to) {
 
-        boolean contains(Instant instant) {
-            return !instant.isBefore(from) && !instant.isAfter(to);
+        boolean overlaps(Instant start, Instant end) {
+            return !end.isBefore(from) && !start.isAfter(to);
         }
     }
 

@@ -23,7 +23,7 @@ record ClusterReport(Report report, List<Duration> recoveries, long rescuedAtFai
                 .map(d -> "%.1f s".formatted(d.toMillis() / 1000.0))
                 .collect(Collectors.joining(", "));
         return report.render()
-                + "of those rescued, deadline during a broker failover %d | messages stranded in the broker's dead-lettering %d%n"
+                + "of those rescued, message waiting in the broker during a failover %d | messages stranded in the broker's dead-lettering %d%n"
                         .formatted(rescuedAtFailover, stranded)
                 + "recovery (fault over -> backlog drained): " + (each.isEmpty() ? "none" : each) + "\n";
     }
