@@ -1,0 +1,195 @@
+package com.example.orders.testsupport;
+
+import com.example.orders.contracts.DelayCascade;
+import com.example.orders.contracts.Topology;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The test's own hands on the broker, over one connection ({@link Servers#broker}): publish expiry
+ * messages by hand, count and purge queues (the delay cascade's levels as one), read the dead-letter
+ * queue, watch the events exchange, delete what an earlier run left.
+ */
+public final class Broker implements AutoCloseable {
+
+    /** Queues the expiry pipeline owns: every level of the cascade and the work queue. */
+    public static final List<String> PIPELINE_QUEUES = pipelineQueues();
+
+    /** Every queue either service declares, the old per-message-TTL ones of an upgraded broker too. */
+    public static final List<String> ALL_QUEUES = allQueues();
+
+    private final Connection connection;
+    private final Channel channel;
+
+    Broker(Connection connection) {
+        this.connection = connection;
+        try {
+            channel = connection.createChannel();
+            channel.confirmSelect();
+        } catch (IOException e) {
+            close();
+            throw new IllegalStateException("cannot open a channel", e);
+        }
+    }
+
+    private static List<String> pipelineQueues() {
+        List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+        queues.add(Topology.EXPIRY_QUEUE);
+        return List.copyOf(queues);
+    }
+
+    private static List<String> allQueues() {
+        List<String> queues = new ArrayList<>(PIPELINE_QUEUES);
+        queues.addAll(List.of(Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE));
+        return List.copyOf(queues);
+    }
+
+    /** The connection, for what a scenario does on its own (its own channels). */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Publishes a raw body straight to the work queue, confirmed; returns its message id. */
+    public String publishExpiry(byte[] body, Map<String, Object> headers) throws IOException {
+        String messageId = UUID.randomUUID().toString();
+        var properties = new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .messageId(messageId)
+                .headers(headers)
+                .build();
+        channel.basicPublish(Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY, properties, body);
+        try {
+            channel.waitForConfirmsOrDie(5_000);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("publish not confirmed", e);
+        }
+        return messageId;
+    }
+
+    public String publishExpiry(String body, Map<String, Object> headers) throws IOException {
+        return publishExpiry(body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** An {@code OrderCreated} body, schema version 1, as order-service writes it. */
+    public static String orderCreated(String orderId, Instant expiresAt) {
+        return """
+                {"schemaVersion":1,"eventId":"%s","occurredAt":"%s","orderId":"%s","customerId":"c","totalCents":1,"expiresAt":"%s"}
+                """.formatted(UUID.randomUUID(), Instant.now(), orderId, expiresAt)
+                .strip();
+    }
+
+    public long messageCount(String queue) throws IOException {
+        return channel.queueDeclarePassive(queue).getMessageCount();
+    }
+
+    /** Deletes the queue's ready messages; returns how many. */
+    public int purge(String queue) throws IOException {
+        return channel.queuePurge(queue).getMessageCount();
+    }
+
+    /** Deletes the binding of level {@code n}'s exchange to its queue, as an operator might by hand. */
+    public void unbindDelayLevel(int n) throws IOException {
+        channel.queueUnbind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
+    }
+
+    public void bindDelayLevel(int n) throws IOException {
+        channel.queueBind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
+    }
+
+    /** Messages waiting for their delay, over every level of the cascade. */
+    public long delayedCount() throws IOException {
+        long waiting = 0;
+        for (String queue : DelayCascade.levelQueues()) {
+            waiting += messageCount(queue);
+        }
+        return waiting;
+    }
+
+    /** Deletes every message waiting for its delay, at every level of the cascade (a lost message). Returns how many. */
+    public int purgeDelayed() throws IOException {
+        int purged = 0;
+        for (String queue : DelayCascade.levelQueues()) {
+            purged += purge(queue);
+        }
+        return purged;
+    }
+
+    public record Dead(String messageId, String body, Map<String, Object> headers) {
+
+        public String header(String name) {
+            Object value = headers.get(name);
+            return value == null ? null : value.toString();
+        }
+    }
+
+    /** Takes every message out of the dead-letter queue. */
+    public List<Dead> drainDeadLetters() throws IOException {
+        List<Dead> dead = new ArrayList<>();
+        GetResponse response;
+        while ((response = channel.basicGet(Topology.DEAD_LETTER_QUEUE, true)) != null) {
+            Map<String, Object> headers = response.getProps().getHeaders() == null
+                    ? Map.of()
+                    : response.getProps().getHeaders();
+            dead.add(new Dead(
+                    response.getProps().getMessageId(),
+                    new String(response.getBody(), StandardCharsets.UTF_8),
+                    headers));
+        }
+        return dead;
+    }
+
+    /** A fresh queue bound to the events exchange, for watching OrderExpired; it lives with this connection. */
+    public String bindEventsQueue(String routingKey) throws IOException {
+        String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        channel.queueBind(queue, Topology.EVENTS_EXCHANGE, routingKey);
+        return queue;
+    }
+
+    /** Takes every message out of the queue; returns their bodies. */
+    public List<String> drain(String queue) throws IOException {
+        List<String> bodies = new ArrayList<>();
+        GetResponse response;
+        while ((response = channel.basicGet(queue, true)) != null) {
+            bodies.add(new String(response.getBody(), StandardCharsets.UTF_8));
+        }
+        return bodies;
+    }
+
+    public String serverVersion() {
+        return String.valueOf(connection.getServerProperties().get("version"));
+    }
+
+    /** Deletes {@link #ALL_QUEUES}, so that a run starts from nothing (each on a channel of its own). */
+    public void deleteQueues() throws IOException {
+        for (String queue : ALL_QUEUES) {
+            Channel own = connection.createChannel();
+            own.queueDelete(queue);
+            try {
+                own.close();
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection.isOpen()) {
+                connection.close();
+            }
+        } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
+            // closed by the broker meanwhile (a fault)
+        }
+    }
+}
