@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Headers;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.PaymentSigner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,7 +23,7 @@ class BadInputIT {
 
     private static String sku;
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @BeforeEach
     void product() {
@@ -77,7 +80,7 @@ class BadInputIT {
     @MethodSource("invalidOrders")
     void invalidOrderIsRefusedWithAProblemNamingTheFieldAndReservesNothing(
             String what, String body, int status, String field) {
-        long ordersBefore = Database.count("SELECT COUNT(*) FROM orders");
+        long ordersBefore = SystemUnderTest.DATABASE.count("SELECT COUNT(*) FROM orders");
 
         Api.Response response = api.sendRaw("POST", "/api/orders", body.replace("SKU", sku), "application/json");
 
@@ -89,7 +92,8 @@ class BadInputIT {
                     .contains(field);
         }
         assertThat(api.stock(sku)).isEqualTo(50);
-        assertThat(Database.count("SELECT COUNT(*) FROM orders")).isEqualTo(ordersBefore);
+        assertThat(SystemUnderTest.DATABASE.count("SELECT COUNT(*) FROM orders"))
+                .isEqualTo(ordersBefore);
     }
 
     @Test
@@ -129,7 +133,9 @@ class BadInputIT {
     void paymentWithoutPaymentIdIsRefusedAndLeavesTheOrderPending() {
         String id = api.order(Map.of(sku, 1)).text("id");
         Api.Response response = api.payRaw(
-                id, "{}", Api.sign(SystemUnderTest.PAYMENT_SECRET, Instant.now().getEpochSecond(), "{}"));
+                id,
+                "{}",
+                PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, Instant.now().getEpochSecond(), "{}"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().path("errors").findValuesAsString("field")).contains("paymentId");
         assertThat(api.status(id)).isEqualTo("PENDING");
@@ -138,7 +144,7 @@ class BadInputIT {
     @Test
     void unreadableExpiryMessagesGoToTheDeadLetterQueueWithTheirReasonAndTheWorkerCarriesOn() throws Exception {
         String unknownOrder = UUID.randomUUID().toString();
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             broker.drainDeadLetters();
             broker.publishExpiry("this is not json", Map.of());
             broker.publishExpiry("{\"schemaVersion\":1,\"orderId\":", Map.of());

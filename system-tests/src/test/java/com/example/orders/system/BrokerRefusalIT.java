@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ class BrokerRefusalIT {
 
     private static final Duration PAYMENT_WINDOW = Duration.ofSeconds(40);
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void ordersTakenWhileTheBrokerRefusesPublishesStayInTheOutboxAndExpireOnceItAcceptsAgain() throws Exception {
@@ -51,7 +52,7 @@ class BrokerRefusalIT {
                     .until(() -> api.orderServiceMetric("orders_outbox_publish_failures_total") >= failuresBefore + 3);
 
             for (String id : ids) {
-                assertThat(Database.count(
+                assertThat(SystemUnderTest.DATABASE.count(
                                 "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND event_type = 'OrderCreated'"
                                         + " AND payload LIKE ?",
                                 "%" + id + "%"))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +21,13 @@ class CancelIT {
 
     private static final Duration WITHIN_SECONDS = Duration.ofSeconds(20);
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void cancelledOrderGivesEveryItemsStockBackAtOnceAndRepeatingTheCancelAnswersTheSame() throws Exception {
         String mug = api.newProduct("cancel-mug", 10, 1250);
         String tea = api.newProduct("cancel-tea", 5, 499);
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             String events = broker.bindEventsQueue(Topology.ORDER_CANCELLED_KEY);
             String id = api.order(Map.of(mug, 3, tea, 5)).text("id");
             assertThat(api.stock(mug)).isEqualTo(7);
@@ -65,7 +67,7 @@ class CancelIT {
         double conflictsBefore = api.orderServiceMetric("orders_cancel_stock_conflicts_total");
 
         CompletableFuture<Api.Response> cancel;
-        try (Connection other = Database.connection()) {
+        try (Connection other = SystemUnderTest.DATABASE.connection()) {
             other.setAutoCommit(false);
             // Another writer changes the product row (its version) and keeps it locked ...
             try (var bump = other.prepareStatement("UPDATE product SET version = version + 1 WHERE sku = ?")) {
@@ -75,7 +77,7 @@ class CancelIT {
             // ... while the cancel has marked the order CANCELLED (holding its row) and waits on the
             // product row with the version it read before ours is committed.
             cancel = CompletableFuture.supplyAsync(() -> api.cancel(id));
-            await().atMost(WITHIN_SECONDS).until(() -> Database.orderRowLockedByAnotherTransaction(id));
+            await().atMost(WITHIN_SECONDS).until(() -> SystemUnderTest.DATABASE.orderRowLockedByAnotherTransaction(id));
             other.commit();
         }
 
@@ -157,7 +159,7 @@ class CancelIT {
         Instant expiresAt = placed.instant("expiresAt");
         assertThat(api.cancel(id).status()).isEqualTo(200);
 
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             // Its own message comes at the deadline; a duplicate of it comes on top.
             await().atMost(WITHIN_SECONDS).until(() -> Instant.now().isAfter(expiresAt));
             broker.publishExpiry(Broker.orderCreated(id, expiresAt), Map.of());

@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class CancelRaceIT {
 
     private static final int ORDERS = 60;
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void cancelPaymentAndExpiryAtTheDeadlineLeaveEachOrderInOneStateWithTheStockExact() throws Exception {
@@ -91,7 +92,7 @@ class CancelRaceIT {
                 }
                 default -> throw new AssertionError(order.id() + " ended " + status);
             }
-            assertThat(Database.count(
+            assertThat(SystemUnderTest.DATABASE.count(
                             "SELECT COUNT(*) FROM outbox WHERE event_type IN ('OrderCancelled', 'OrderExpired')"
                                     + " AND payload LIKE ?",
                             "%" + order.id() + "%"))

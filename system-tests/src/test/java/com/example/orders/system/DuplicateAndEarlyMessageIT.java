@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Messages come twice, and come early: neither may give stock back twice or too soon. */
 class DuplicateAndEarlyMessageIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void sameExpiryMessageDeliveredTwiceRestoresStockOnce() throws Exception {
@@ -22,7 +24,7 @@ class DuplicateAndEarlyMessageIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("EXPIRED"));
         assertThat(api.stock(sku)).isEqualTo(10);
 
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             String copy = Broker.orderCreated(id, placed.instant("expiresAt"));
             broker.publishExpiry(copy, Map.of());
             broker.publishExpiry(copy, Map.of());
@@ -43,7 +45,7 @@ class DuplicateAndEarlyMessageIT {
         Instant expiresAt = placed.instant("expiresAt");
 
         double waitedBefore = api.workerMetric("orders_expiry_republished_total{reason=\"early\"}");
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             broker.publishExpiry(Broker.orderCreated(id, expiresAt), Map.of());
         }
         await().atMost(Duration.ofSeconds(2))

@@ -2,6 +2,7 @@ package com.example.orders.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Api;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ErrorsAsProblemsIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @ParameterizedTest
     @ValueSource(

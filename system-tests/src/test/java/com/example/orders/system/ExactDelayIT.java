@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ class ExactDelayIT {
 
     private static final Duration ON_TIME = Duration.ofSeconds(1);
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     /**
      * What an operator sees after shortening ORDERS_PAYMENT_TIMEOUT from 40 s to the stack's 3 s while
@@ -80,7 +81,7 @@ class ExactDelayIT {
             Api.Response refused = place(sku, window);
             assertThat(refused.status()).as(window).isEqualTo(400);
             assertThat(refused.contentType()).startsWith("application/problem+json");
-            assertThat(refused.raw().body()).as(window).contains("paymentTimeout");
+            assertThat(refused.raw()).as(window).contains("paymentTimeout");
         }
         assertThat(api.stock(sku)).as("nothing reserved").isEqualTo(5);
     }
@@ -101,7 +102,7 @@ class ExactDelayIT {
     private static void awaitPublished(List<String> ids) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ids.stream()
-                        .allMatch(id -> Database.count(
+                        .allMatch(id -> SystemUnderTest.DATABASE.count(
                                         "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND payload LIKE ?",
                                         "%" + id + "%")
                                 == 1));

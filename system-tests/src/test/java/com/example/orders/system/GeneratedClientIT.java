@@ -13,6 +13,7 @@ import com.example.orders.client.model.Order;
 import com.example.orders.client.model.OrderRequest;
 import com.example.orders.client.model.PaymentRequest;
 import com.example.orders.client.model.ProductRequest;
+import com.example.orders.testsupport.PaymentSigner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,6 @@ class GeneratedClientIT {
     /** The provider signs the exact bytes the client sends: the client's own mapper writes them. */
     private String signed(PaymentRequest payment) throws Exception {
         String body = client.getObjectMapper().writeValueAsString(payment);
-        return Api.sign(SystemUnderTest.PAYMENT_SECRET, Instant.now().getEpochSecond(), body);
+        return PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, Instant.now().getEpochSecond(), body);
     }
 }

@@ -2,6 +2,7 @@ package com.example.orders.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Api;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class HugeBodyIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void orderOfSixtyMegabytesIsRefusedWithAProblemAndTheServiceKeepsServing() {

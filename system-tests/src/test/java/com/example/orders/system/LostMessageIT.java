@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** A delayed message that never arrives must not leave an order pending and its stock locked away. */
 class LostMessageIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void orderWhoseExpiryMessageIsDeletedFromTheBrokerIsStillExpiredByTheSweep() throws Exception {
@@ -18,12 +19,12 @@ class LostMessageIT {
         double rescuedBefore = api.workerMetric("orders_expiry_sweep_rescued_total");
         String id = api.order(Map.of(sku, 5)).text("id");
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> Database.count(
+                .until(() -> SystemUnderTest.DATABASE.count(
                                 "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND payload LIKE ?",
                                 "%" + id + "%")
                         == 1);
 
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             broker.purgeDelayed();
         }
 

@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.orders.testsupport.Api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class OpenApiIT {
     private static final JsonMapper PRETTY =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     private JsonNode served() throws IOException {
         JsonNode served = Api.JSON.readTree(api.getText("/v3/api-docs"));

@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class OptimisticLockIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void stockRestoreThatLosesTheOptimisticLockOnceSucceedsOnTheNextAttemptInTheSameTransaction() throws Exception {
@@ -34,7 +35,8 @@ class OptimisticLockIT {
             }
             // The worker reaches the order: it has marked it EXPIRED (holding the order row) and now
             // waits on the product row, with the version it read before ours is committed.
-            await().atMost(Duration.ofSeconds(20)).until(() -> Database.orderRowLockedByAnotherTransaction(id));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> SystemUnderTest.DATABASE.orderRowLockedByAnotherTransaction(id));
             other.commit();
         }
 
@@ -47,6 +49,6 @@ class OptimisticLockIT {
     }
 
     private static Connection connection() throws SQLException {
-        return Database.connection();
+        return SystemUnderTest.DATABASE.connection();
     }
 }

@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,14 +16,14 @@ class OrderLifecycleIT {
     private static final Duration WITHIN_SECONDS = Duration.ofSeconds(20);
 
     private final SystemUnderTest system = SystemUnderTest.get();
-    private final Api api = new Api(system);
+    private final Api api = system.api();
 
     @Test
     void unpaidOrderExpiresShortlyAfterItsDeadlineAndEveryItemsStockComesBack() throws Exception {
         String mug = api.newProduct("mug", 10, 1250);
         String tea = api.newProduct("tea", 5, 499);
         double rescuedBefore = api.workerMetric("orders_expiry_sweep_rescued_total");
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             String events = broker.bindEventsQueue("order.expired");
 
             Api.Response placed = api.order(Map.of(mug, 3, tea, 5));
@@ -108,7 +109,7 @@ class OrderLifecycleIT {
         Api.Response again = api.placeOrder(body, key);
 
         assertThat(first.status()).isEqualTo(201);
-        assertThat(first.raw().headers().firstValue("Location")).hasValue("/api/orders/" + first.text("id"));
+        assertThat(first.header("Location")).hasValue("/api/orders/" + first.text("id"));
         assertThat(again.text("id")).isEqualTo(first.text("id"));
         assertThat(api.stock(sku)).isEqualTo(8);
     }

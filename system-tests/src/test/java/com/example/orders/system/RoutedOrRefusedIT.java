@@ -3,6 +3,7 @@ package com.example.orders.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,14 +14,14 @@ class RoutedOrRefusedIT {
     /** The stack's 3 s timeout is 30 units of 100 ms, 11110b: the message enters the cascade at level 4. */
     private static final int ENTRY_LEVEL = 4;
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
 
     @Test
     void anOrderWhoseDelayBindingWasDeletedIsNotMarkedSentAndIsCountedThenPublishedOnceItIsBack() throws Exception {
         String sku = api.newProduct("unroutable", 3, 100);
         double returnedBefore = api.orderServiceMetric("orders_outbox_returned_total");
         String id;
-        try (var broker = new Broker()) {
+        try (var broker = SystemUnderTest.broker()) {
             broker.unbindDelayLevel(ENTRY_LEVEL);
             try {
                 id = api.order(Map.of(sku, 2)).text("id");
@@ -36,7 +37,7 @@ class RoutedOrRefusedIT {
         assertThat(api.stock(sku)).isEqualTo(3);
         // OrderExpired goes to orders.events, which nobody need subscribe to: sent, not returned and retried
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> Database.count(
+                .until(() -> SystemUnderTest.DATABASE.count(
                                 "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderExpired' AND sent_at IS NOT NULL"
                                         + " AND payload LIKE ?",
                                 "%" + id + "%")
@@ -44,6 +45,7 @@ class RoutedOrRefusedIT {
     }
 
     private static long unsent(String id) {
-        return Database.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND payload LIKE ?", "%" + id + "%");
+        return SystemUnderTest.DATABASE.count(
+                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND payload LIKE ?", "%" + id + "%");
     }
 }

@@ -2,6 +2,8 @@ package com.example.orders.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.PaymentSigner;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Nobody but a storefront places orders, and nobody but the payment provider marks them paid. */
 class SecurityIT {
 
-    private final Api api = new Api(SystemUnderTest.get());
+    private final Api api = SystemUnderTest.get().api();
     private final Api secondInstance = api.on(SystemUnderTest.get().secondOrderServiceUrl());
 
     private String pendingOrder() {
@@ -24,7 +26,7 @@ class SecurityIT {
 
     @Test
     void callsWithoutOrWithAWrongStorefrontTokenAreUnauthorizedAndWriteNothing() {
-        long orders = Database.count("SELECT COUNT(*) FROM orders");
+        long orders = SystemUnderTest.DATABASE.count("SELECT COUNT(*) FROM orders");
 
         Api.Response anonymous = api.withToken("GET", "/api/products/anything", null);
         Api.Response wrong = api.withToken("GET", "/api/products/anything", "not-a-token");
@@ -32,10 +34,11 @@ class SecurityIT {
 
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.contentType()).startsWith("application/problem+json");
-        assertThat(anonymous.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(anonymous.header("WWW-Authenticate")).hasValue("Bearer");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(placeAnonymously.status()).isEqualTo(401);
-        assertThat(Database.count("SELECT COUNT(*) FROM orders")).isEqualTo(orders);
+        assertThat(SystemUnderTest.DATABASE.count("SELECT COUNT(*) FROM orders"))
+                .isEqualTo(orders);
     }
 
     @Test
@@ -50,7 +53,7 @@ class SecurityIT {
         String id = pendingOrder();
         Api.Response unsigned = api.payRaw(id, body("p"), null);
         assertThat(unsigned.status()).isEqualTo(401);
-        assertThat(unsigned.raw().headers().firstValue("WWW-Authenticate")).hasValue("Payment-Signature");
+        assertThat(unsigned.header("WWW-Authenticate")).hasValue("Payment-Signature");
         assertThat(api.status(id)).isEqualTo("PENDING");
     }
 
@@ -67,9 +70,9 @@ class SecurityIT {
         String id = pendingOrder();
         long now = Instant.now().getEpochSecond();
 
-        Api.Response wrongSecret = api.payRaw(id, body("p"), Api.sign("guessed-secret", now, body("p")));
+        Api.Response wrongSecret = api.payRaw(id, body("p"), PaymentSigner.sign("guessed-secret", now, body("p")));
         Api.Response otherBody =
-                api.payRaw(id, body("p-evil"), Api.sign(SystemUnderTest.PAYMENT_SECRET, now, body("p")));
+                api.payRaw(id, body("p-evil"), PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, now, body("p")));
         Api.Response garbage = api.payRaw(id, body("p"), "t=abc,v1=zz");
 
         assertThat(wrongSecret.status()).isEqualTo(401);
@@ -84,10 +87,16 @@ class SecurityIT {
         long sixMinutesAgo = Instant.now().minusSeconds(360).getEpochSecond();
         long sixMinutesAhead = Instant.now().plusSeconds(360).getEpochSecond();
 
-        assertThat(api.payRaw(id, body("p"), Api.sign(SystemUnderTest.PAYMENT_SECRET, sixMinutesAgo, body("p")))
+        assertThat(api.payRaw(
+                                id,
+                                body("p"),
+                                PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, sixMinutesAgo, body("p")))
                         .status())
                 .isEqualTo(401);
-        assertThat(api.payRaw(id, body("p"), Api.sign(SystemUnderTest.PAYMENT_SECRET, sixMinutesAhead, body("p")))
+        assertThat(api.payRaw(
+                                id,
+                                body("p"),
+                                PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, sixMinutesAhead, body("p")))
                         .status())
                 .isEqualTo(401);
         assertThat(api.status(id)).isEqualTo("PENDING");
@@ -97,7 +106,7 @@ class SecurityIT {
     void providerRetryOfTheIdenticalSignedRequestIsAnsweredLikeTheFirstOnAnyInstance() {
         String id = pendingOrder();
         long now = Instant.now().getEpochSecond();
-        String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, now, body("p-retry"));
+        String signature = PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, now, body("p-retry"));
         Api.Response first = api.payRaw(id, body("p-retry"), signature);
         // The answer was lost; the provider's HTTP client sends the same bytes again, and a load
         // balancer hands the retry to the other instance.
@@ -109,7 +118,8 @@ class SecurityIT {
         assertThat(retryAgain.status()).isEqualTo(200);
         assertThat(retry.text("status")).isEqualTo("PAID");
         assertThat(retry.body()).isEqualTo(first.body());
-        assertThat(Database.count("SELECT COUNT(*) FROM orders WHERE id = ? AND payment_id = 'p-retry'", id))
+        assertThat(SystemUnderTest.DATABASE.count(
+                        "SELECT COUNT(*) FROM orders WHERE id = ? AND payment_id = 'p-retry'", id))
                 .isEqualTo(1);
     }
 
@@ -121,7 +131,7 @@ class SecurityIT {
         // be the same signature, already bound to that other order.
         String paymentId = "p-" + UUID.randomUUID();
         long halfAMinuteAgo = Instant.now().minusSeconds(30).getEpochSecond();
-        String signature = Api.sign(SystemUnderTest.PAYMENT_SECRET, halfAMinuteAgo, body(paymentId));
+        String signature = PaymentSigner.sign(SystemUnderTest.PAYMENT_SECRET, halfAMinuteAgo, body(paymentId));
 
         assertThat(api.payRaw(first, body(paymentId), signature).status()).isEqualTo(200);
         Api.Response elsewhere = secondInstance.payRaw(other, body(paymentId), signature);
@@ -140,8 +150,8 @@ class SecurityIT {
     void olderSecretStillWorksDuringRotationAndAnyOfSeveralSignaturesMayMatch() {
         String id = pendingOrder();
         long now = Instant.now().getEpochSecond();
-        String old = Api.sign(SystemUnderTest.OLD_PAYMENT_SECRET, now, body("p-rot"));
-        String unknown = Api.sign("retired-secret", now, body("p-rot"));
+        String old = PaymentSigner.sign(SystemUnderTest.OLD_PAYMENT_SECRET, now, body("p-rot"));
+        String unknown = PaymentSigner.sign("retired-secret", now, body("p-rot"));
 
         Api.Response paid = api.payRaw(id, body("p-rot"), unknown + "," + old.substring(old.indexOf("v1=")));
 
