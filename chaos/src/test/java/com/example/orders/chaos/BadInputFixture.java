@@ -1,13 +1,9 @@
 package com.example.orders.chaos;
 
-import java.net.URI;
+import com.example.orders.testsupport.Api;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the bad-input suites share: one running stack, its API, a few products with plenty of stock,
@@ -22,17 +18,12 @@ final class BadInputFixture {
 
     final Api api;
     private final Stack stack;
-    private final String workerUrl;
 
     private BadInputFixture(Stack stack) {
         this.stack = stack;
-        this.api = new Api(stack::liveOrderServiceUrls);
-        this.workerUrl = stack.workerUrl(0);
+        this.api = stack.api();
         for (String sku : SKUS) {
-            Api.Response put = api.putProduct(sku, Map.of("name", "Bad " + sku, "priceCents", 250, "stock", STOCK));
-            if (put.status() != 201 && put.status() != 200) {
-                throw new IllegalStateException("PUT " + sku + " answered " + put.status());
-            }
+            api.ensureProduct(sku, "Bad " + sku, 250, STOCK);
         }
     }
 
@@ -47,37 +38,21 @@ final class BadInputFixture {
 
     /** A counter of the worker's Prometheus endpoint, summed over matching series; 0 before it exists. */
     static double workerMetric(String series) {
-        String text;
-        try {
-            text = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(get().workerUrl + "/actuator/prometheus"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        String prefix = series.endsWith("}") ? series.substring(0, series.length() - 1) : series;
-        return text.lines()
-                .filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return get().api.workerMetric(series);
     }
 
     static long orderCount() {
-        return Database.count("SELECT COUNT(*) FROM orders");
+        return Settings.db().count("SELECT COUNT(*) FROM orders");
     }
 
     /** Orders without items, or items without an order: a write that stopped half-way. */
     static long halfWrittenOrders() {
-        return Database.count("SELECT COUNT(*) FROM orders o WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM order_item i WHERE i.order_id = o.id)")
-                + Database.count("SELECT COUNT(*) FROM outbox x WHERE x.event_type = 'OrderCreated' AND NOT EXISTS "
-                        + "(SELECT 1 FROM orders o WHERE o.id = JSON_VALUE(x.payload, '$.orderId'))");
+        return Settings.db()
+                        .count("SELECT COUNT(*) FROM orders o WHERE NOT EXISTS "
+                                + "(SELECT 1 FROM order_item i WHERE i.order_id = o.id)")
+                + Settings.db()
+                        .count("SELECT COUNT(*) FROM outbox x WHERE x.event_type = 'OrderCreated' AND NOT EXISTS "
+                                + "(SELECT 1 FROM orders o WHERE o.id = JSON_VALUE(x.payload, '$.orderId'))");
     }
 
     /**
@@ -86,7 +61,7 @@ final class BadInputFixture {
      * PENDING).
      */
     static long stockAndHeld() {
-        return Database.count("""
+        return Settings.db().count("""
                 SELECT (SELECT SUM(stock) FROM product WHERE sku IN ('bad-a', 'bad-b', 'bad-c'))
                      + (SELECT COALESCE(SUM(i.quantity), 0) FROM order_item i JOIN orders o ON o.id = i.order_id
                         WHERE o.status IN ('PENDING', 'PAID') AND i.sku IN ('bad-a', 'bad-b', 'bad-c'))

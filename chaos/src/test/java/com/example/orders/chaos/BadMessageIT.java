@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.Rabbitmqctl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,13 +77,13 @@ class BadMessageIT {
         long orders = BadInputFixture.orderCount();
         long stock = BadInputFixture.stockAndHeld();
 
-        String messageId = Broker.publishExpiry(body, Map.of());
+        String messageId = Settings.withBroker(broker -> broker.publishExpiry(body, Map.of()));
 
         Broker.Dead dead = awaitDeadLetter(messageId);
         assertThat(dead.header(Headers.DEAD_LETTER_REASON)).isEqualTo(reason);
         assertThat(dead.header(Headers.DEAD_LETTER_DETAIL)).isNotBlank();
         assertThat(BadInputFixture.orderCount()).isEqualTo(orders);
-        assertThat(Database.count("""
+        assertThat(Settings.db().count("""
                         SELECT COUNT(*) FROM outbox x WHERE x.event_type = 'OrderExpired' AND NOT EXISTS
                         (SELECT 1 FROM orders o WHERE o.id = JSON_VALUE(x.payload, '$.orderId') AND o.status = 'EXPIRED')
                         """))
@@ -89,7 +92,10 @@ class BadMessageIT {
         assertThat(BadInputFixture.stockAndHeld()).isEqualTo(stock);
         await("consumer not stuck: the work queue drains")
                 .atMost(Duration.ofSeconds(15))
-                .until(() -> Broker.queues().get(Topology.EXPIRY_QUEUE).equals(new Broker.QueueState(0, 0)));
+                .until(() -> Settings.rabbitmqctl()
+                        .queues(Settings.vhost())
+                        .get(Topology.EXPIRY_QUEUE)
+                        .equals(new Rabbitmqctl.QueueState(0, 0)));
     }
 
     @Test
@@ -99,7 +105,8 @@ class BadMessageIT {
 
         double early = BadInputFixture.workerMetric("orders_expiry_republished_total{reason=\"early\"}");
 
-        Broker.publishExpiry(created(id, Instant.parse("1970-01-01T00:00:00Z")));
+        Settings.withBroker(
+                broker -> broker.publishExpiry(created(id, Instant.parse("1970-01-01T00:00:00Z")), Map.of()));
 
         await().atMost(Duration.ofSeconds(3))
                 .until(() -> BadInputFixture.workerMetric("orders_expiry_republished_total{reason=\"early\"}") > early);
@@ -114,16 +121,17 @@ class BadMessageIT {
         Api.Response placed = placeOne();
         String id = placed.text("id");
 
-        Broker.publishExpiry(
+        Settings.withBroker(broker -> broker.publishExpiry(
                 created(id, Instant.parse("+999999999-01-01T00:00:00Z")).getBytes(StandardCharsets.UTF_8),
-                Map.of(Headers.DELAY, Long.MAX_VALUE, Headers.REPUBLISH_COUNT, Integer.MAX_VALUE));
+                Map.of(Headers.DELAY, Long.MAX_VALUE, Headers.REPUBLISH_COUNT, Integer.MAX_VALUE)));
 
         await().atMost(Settings.PAYMENT_TIMEOUT.plusSeconds(10))
                 .until(() -> "EXPIRED".equals(orderStatus(id).orElse(null)));
-        assertThat(Database.count(
-                        "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderExpired' "
-                                + "AND JSON_VALUE(payload, '$.orderId') = ?",
-                        id))
+        assertThat(Settings.db()
+                        .count(
+                                "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderExpired' "
+                                        + "AND JSON_VALUE(payload, '$.orderId') = ?",
+                                id))
                 .as("expired exactly once")
                 .isEqualTo(1);
         assertThat(BadInputFixture.stockAndHeld()).isEqualTo(stock);
@@ -138,14 +146,14 @@ class BadMessageIT {
     }
 
     private static Optional<String> orderStatus(String id) {
-        return Database.query("SELECT status FROM orders WHERE id = ?", rs -> rs.getString(1), id).stream()
+        return Settings.db().query("SELECT status FROM orders WHERE id = ?", rs -> rs.getString(1), id).stream()
                 .findFirst();
     }
 
     private static Broker.Dead awaitDeadLetter(String messageId) {
         List<Broker.Dead> seen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(15)).until(() -> {
-            seen.addAll(Broker.drainDeadLetters());
+            seen.addAll(Settings.withBroker(Broker::drainDeadLetters));
             return seen.stream().anyMatch(d -> messageId.equals(d.messageId()));
         });
         return seen.stream()

@@ -3,6 +3,9 @@ package com.example.orders.chaos;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.Rabbitmqctl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +31,7 @@ final class ChaosRun {
         long seed = scenario.name().hashCode();
         try (Stack stack = Stack.start(scenario.name(), scenario.orderServices(), scenario.workers())) {
             Ledger ledger = new Ledger();
-            Api api = new Api(stack::liveOrderServiceUrls);
+            Api api = stack.api();
             Workload workload = new Workload(api, ledger, scenario.orders(), scenario.spread(), seed);
             workload.createProducts();
             Set<String> poisoned = poison(scenario.poisoned());
@@ -59,9 +62,9 @@ final class ChaosRun {
         return new Report(
                 scenario,
                 ledger.orders.size(),
-                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'PAID'"),
-                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'EXPIRED'"),
-                Database.count("SELECT COUNT(*) FROM orders WHERE status = 'CANCELLED'"),
+                Settings.db().count("SELECT COUNT(*) FROM orders WHERE status = 'PAID'"),
+                Settings.db().count("SELECT COUNT(*) FROM orders WHERE status = 'EXPIRED'"),
+                Settings.db().count("SELECT COUNT(*) FROM orders WHERE status = 'CANCELLED'"),
                 ledger.outOfStock.get(),
                 ledger.acceptedPayments.size(),
                 ledger.refusedPayments.size(),
@@ -100,7 +103,8 @@ final class ChaosRun {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < count; i++) {
             String body = i % 2 == 0 ? "chaos poison " + i : "{\"schemaVersion\":1,\"orderId\":";
-            ids.add(Broker.publishExpiry(body.getBytes(StandardCharsets.UTF_8), Map.of()));
+            ids.add(Settings.withBroker(
+                    broker -> broker.publishExpiry(body.getBytes(StandardCharsets.UTF_8), Map.of())));
         }
         return ids;
     }
@@ -112,15 +116,16 @@ final class ChaosRun {
                     .pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
                     .until(() -> {
-                        if (Database.count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") > 0
-                                || Database.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") > 0) {
+                        if (Settings.db().count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") > 0
+                                || Settings.db().count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") > 0) {
                             return false;
                         }
-                        Map<String, Broker.QueueState> queues = Broker.queues();
+                        Map<String, Rabbitmqctl.QueueState> queues =
+                                Settings.rabbitmqctl().queues(Settings.vhost());
                         boolean drained = Broker.PIPELINE_QUEUES.stream()
                                 .map(queues::get)
                                 .allMatch(q -> q == null || q.ready() + q.unacked() == 0);
-                        Broker.QueueState dlq = queues.get(Topology.DEAD_LETTER_QUEUE);
+                        Rabbitmqctl.QueueState dlq = queues.get(Topology.DEAD_LETTER_QUEUE);
                         return drained && (poisoned == 0 || (dlq != null && dlq.ready() >= poisoned));
                     });
         } catch (ConditionTimeoutException notAtRest) {

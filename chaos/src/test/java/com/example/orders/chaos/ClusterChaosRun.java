@@ -1,5 +1,7 @@
 package com.example.orders.chaos;
 
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +55,8 @@ final class ClusterChaosRun {
         }
         long atFailover = 0;
         for (String id : rescued) {
-            Instant[] waited = Database.query(
+            Instant[] waited = Settings.db()
+                    .query(
                             "SELECT created_at, expires_at FROM orders WHERE id = ?",
                             rs -> new Instant[] {
                                 rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
@@ -77,7 +80,7 @@ final class ClusterChaosRun {
                 scenario.workers(),
                 Map.of("EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"))) {
             Ledger ledger = new Ledger();
-            Api api = new Api(stack::liveOrderServiceUrls);
+            Api api = stack.api();
             Workload workload = new Workload(api, ledger, scenario.orders(), scenario.spread(), seed);
             workload.createProducts();
             ClusterFaultInjector faults = new ClusterFaultInjector(cluster, db);

@@ -106,7 +106,7 @@ final class ClusterFaultInjector {
         Instant giveUp = over.plus(RECOVERY_WITHIN);
         while (Instant.now().isBefore(giveUp)) {
             try {
-                if (Database.count(BACKLOG) == 0) {
+                if (Settings.db().count(BACKLOG) == 0) {
                     return Duration.between(over, Instant.now());
                 }
             } catch (IllegalStateException stillAway) {

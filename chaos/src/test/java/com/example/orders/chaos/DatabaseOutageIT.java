@@ -3,6 +3,9 @@ package com.example.orders.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.PaymentSigner;
+import com.example.orders.testsupport.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +55,7 @@ class DatabaseOutageIT {
     void whileTheDatabaseIsDownRequestsGetA503WithRetryAfterAndTheServiceRecoversByItself() throws Exception {
         try (Stack stack = Stack.start("database-outage", 1, 1)) {
             Ledger ledger = new Ledger();
-            Api api = new Api(stack::liveOrderServiceUrls);
+            Api api = stack.api();
             Workload workload = new Workload(api, ledger, 240, Duration.ofSeconds(30), 10);
             workload.createProducts();
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
@@ -102,10 +105,10 @@ class DatabaseOutageIT {
             assertThat(new InvariantChecker(ledger, api).check(Set.of()))
                     .as("invariant violations")
                     .isEmpty();
-            assertThat(Database.count("SELECT COUNT(*) FROM orders WHERE customer_id = 'outage-probe'"))
+            assertThat(Settings.db().count("SELECT COUNT(*) FROM orders WHERE customer_id = 'outage-probe'"))
                     .as("orders written by requests answered 503")
                     .isZero();
-            assertThat(Database.count("SELECT COUNT(*) FROM product WHERE sku = 'outage-probe'"))
+            assertThat(Settings.db().count("SELECT COUNT(*) FROM product WHERE sku = 'outage-probe'"))
                     .as("products written by requests answered 503")
                     .isZero();
             assertThat(stack.workers.get(0).alive())
@@ -150,7 +153,7 @@ class DatabaseOutageIT {
                 HttpRequest.newBuilder(URI.create(base + "/api/orders/" + orderId + "/payment"))
                         .timeout(ANSWER_WITHIN.multipliedBy(2))
                         .header("Content-Type", "application/json")
-                        .header("Payment-Signature", Api.signature(payment))
+                        .header("Payment-Signature", PaymentSigner.fresh(Settings.PAYMENT_SECRET, payment))
                         .POST(HttpRequest.BodyPublishers.ofString(payment, StandardCharsets.UTF_8))
                         .build());
     }

@@ -1,5 +1,7 @@
 package com.example.orders.chaos;
 
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,10 +29,11 @@ final class FaultInjector {
         switch (fault) {
             case WORKER_KILL -> killAndRestart(stack.workers);
             case ORDER_SERVICE_KILL -> killAndRestart(stack.orderServices);
-            case BROKER_CONNECTIONS -> Broker.closeAllConnections();
-            case DATABASE_CONNECTIONS -> connectionsKilled += Database.killServiceConnections();
+            case BROKER_CONNECTIONS ->
+                Settings.rabbitmqctl().closeAllConnections(Settings.vhost(), "chaos: broker fault");
+            case DATABASE_CONNECTIONS -> connectionsKilled += Settings.db().killConnections();
             case DUPLICATES -> duplicateExpiryMessages();
-            case LOST_MESSAGES -> messagesDeleted += Broker.purgeWaitQueue();
+            case LOST_MESSAGES -> messagesDeleted += Settings.withBroker(Broker::purgeDelayed);
         }
         injected.merge(fault, 1, Integer::sum);
     }
@@ -74,15 +77,19 @@ final class FaultInjector {
 
     /** Real OrderCreated messages, taken from the outbox, published twice each in shuffled order. */
     private void duplicateExpiryMessages() {
-        List<String> payloads = Database.query(
-                "SELECT payload FROM outbox WHERE event_type = 'OrderCreated' ORDER BY RAND() LIMIT 30",
-                rs -> rs.getString(1));
+        List<String> payloads = Settings.db()
+                .query(
+                        "SELECT payload FROM outbox WHERE event_type = 'OrderCreated' ORDER BY RAND() LIMIT 30",
+                        rs -> rs.getString(1));
         List<String> copies = new ArrayList<>(payloads);
         copies.addAll(payloads);
         Collections.shuffle(copies, random);
-        for (String payload : copies) {
-            Broker.publishExpiry(payload.getBytes(StandardCharsets.UTF_8), Map.of());
-        }
+        Settings.withBroker(broker -> {
+            for (String payload : copies) {
+                broker.publishExpiry(payload.getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+            return null;
+        });
         messagesDuplicated += copies.size();
     }
 }

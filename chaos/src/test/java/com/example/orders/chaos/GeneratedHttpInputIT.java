@@ -2,6 +2,7 @@ package com.example.orders.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Api;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ class GeneratedHttpInputIT {
         Api.Response response = api.send("PUT", path, body, "application/json", Map.of());
 
         assertThat(response.status()).as("status for %s %s", sku, body).isIn(200, 201, 400, 404, 413, 415);
-        boolean stored = Database.count("SELECT COUNT(*) FROM product WHERE sku = ?", sku) == 1;
+        boolean stored = Settings.db().count("SELECT COUNT(*) FROM product WHERE sku = ?", sku) == 1;
         if (response.status() < 300) {
             assertThat(stored).isTrue();
         } else {
@@ -79,7 +80,8 @@ class GeneratedHttpInputIT {
         Api.Response response = api.sendPayment(id, body, "application/json");
 
         assertThat(response.status()).as("status for %s", body).isIn(200, 400, 409, 413, 415);
-        String status = Database.query("SELECT status FROM orders WHERE id = ?", rs -> rs.getString(1), id)
+        String status = Settings.db()
+                .query("SELECT status FROM orders WHERE id = ?", rs -> rs.getString(1), id)
                 .get(0);
         if (response.status() == 200) {
             assertThat(status).isEqualTo("PAID");

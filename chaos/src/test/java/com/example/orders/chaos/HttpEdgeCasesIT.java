@@ -2,6 +2,7 @@ package com.example.orders.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Api;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -95,7 +96,7 @@ class HttpEdgeCasesIT {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.isProblem()).as(response.raw()).isTrue();
         assertThat(BadInputFixture.orderCount()).isEqualTo(before);
-        assertThat(Database.count("SELECT COUNT(*) FROM product WHERE sku LIKE 'dear-%' AND stock <> 2000000"))
+        assertThat(Settings.db().count("SELECT COUNT(*) FROM product WHERE sku LIKE 'dear-%' AND stock <> 2000000"))
                 .as("stock taken by the refused order")
                 .isZero();
     }

@@ -2,6 +2,9 @@ package com.example.orders.chaos;
 
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.Rabbitmqctl;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -42,7 +45,8 @@ final class InvariantChecker {
     /** Every check; {@code poisoned} are the message ids the scenario dead-lettered on purpose. */
     List<String> check(Set<String> poisoned) {
         Map<String, Row> orders = new HashMap<>();
-        Database.query(
+        Settings.db()
+                .query(
                         ORDERS,
                         rs -> new Row(
                                 rs.getString(1),
@@ -148,7 +152,7 @@ final class InvariantChecker {
     }
 
     private void stockIsConserved() {
-        Database.query(STOCK, rs -> {
+        Settings.db().query(STOCK, rs -> {
             String sku = rs.getString(1);
             long stock = rs.getLong(2);
             long held = rs.getLong(3);
@@ -169,7 +173,7 @@ final class InvariantChecker {
     /** Each cancel writes exactly one OrderCancelled, and an order is closed by one event only. */
     private void everyCancelHappenedOnce(Map<String, Row> orders) {
         oneEventPerOrder(orders, "CANCELLED", "OrderCancelled");
-        long closedTwice = Database.count("""
+        long closedTwice = Settings.db().count("""
                 SELECT COUNT(*) FROM (
                     SELECT JSON_VALUE(payload, '$.orderId') AS id FROM outbox
                     WHERE event_type IN ('OrderExpired', 'OrderCancelled')
@@ -184,9 +188,11 @@ final class InvariantChecker {
         long closed = orders.values().stream()
                 .filter(row -> row.status().equals(status))
                 .count();
-        long events = Database.count("SELECT COUNT(*) FROM outbox WHERE event_type = ?", eventType);
-        long distinct = Database.count(
-                "SELECT COUNT(DISTINCT JSON_VALUE(payload, '$.orderId')) FROM outbox WHERE event_type = ?", eventType);
+        long events = Settings.db().count("SELECT COUNT(*) FROM outbox WHERE event_type = ?", eventType);
+        long distinct = Settings.db()
+                .count(
+                        "SELECT COUNT(DISTINCT JSON_VALUE(payload, '$.orderId')) FROM outbox WHERE event_type = ?",
+                        eventType);
         if (events != closed || distinct != closed) {
             violate("%d orders %s but %d %s events for %d orders"
                     .formatted(closed, status, events, eventType, distinct));
@@ -194,29 +200,29 @@ final class InvariantChecker {
     }
 
     private void outboxIsEmptied() {
-        long unsent = Database.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
+        long unsent = Settings.db().count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
         if (unsent > 0) {
             violate(unsent + " outbox messages were never published");
         }
     }
 
     private void queuesAreDrained() {
-        Map<String, Broker.QueueState> queues = Broker.queues();
+        Map<String, Rabbitmqctl.QueueState> queues = Settings.rabbitmqctl().queues(Settings.vhost());
         for (String queue : Broker.PIPELINE_QUEUES) {
-            Broker.QueueState state = queues.get(queue);
+            Rabbitmqctl.QueueState state = queues.get(queue);
             if (state != null && (state.ready() > 0 || state.unacked() > 0)) {
                 violate("queue %s holds %d ready and %d unacked messages at rest"
                         .formatted(queue, state.ready(), state.unacked()));
             }
         }
-        Broker.QueueState dlq = queues.get(Topology.DEAD_LETTER_QUEUE);
+        Rabbitmqctl.QueueState dlq = queues.get(Topology.DEAD_LETTER_QUEUE);
         if (dlq != null && dlq.unacked() > 0) {
             violate("dead-letter queue has " + dlq.unacked() + " unacked messages");
         }
     }
 
     private void deadLettersAreOnlyThePoisoned(Set<String> poisoned) {
-        List<Broker.Dead> dead = Broker.drainDeadLetters();
+        List<Broker.Dead> dead = Settings.withBroker(Broker::drainDeadLetters);
         for (Broker.Dead message : dead) {
             if (!poisoned.contains(message.messageId())) {
                 violate("dead-lettered without being poisoned (%s: %s): %s"
@@ -245,7 +251,7 @@ final class InvariantChecker {
             }
         });
         ledger.initialStock.keySet().forEach(sku -> {
-            long stock = Database.count("SELECT stock FROM product WHERE sku = ?", sku);
+            long stock = Settings.db().count("SELECT stock FROM product WHERE sku = ?", sku);
             Api.Response response = api.get("/api/products/" + sku);
             if (response.status() != 200 || response.body().path("stock").asLong() != stock) {
                 violate("GET product %s answered %d stock %s, the database says %d"

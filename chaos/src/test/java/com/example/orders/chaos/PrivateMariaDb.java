@@ -2,9 +2,10 @@ package com.example.orders.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Servers;
+import com.example.orders.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A MariaDB server of the test's own: its datadir, port and socket under {@code target/private/},
  * started from the installed {@code mariadbd}, so that it can be killed with SIGKILL (crash recovery on
  * restart) or stopped for a while. Never the machine's shared server. It knows one user, the chaos
- * run's ({@link Settings#DB_USER}), with every privilege, created by an init file at each start.
+ * run's (that of {@link Settings#SERVERS}), with every privilege, created by an init file at each start.
  */
 final class PrivateMariaDb implements AutoCloseable {
 
@@ -28,7 +29,7 @@ final class PrivateMariaDb implements AutoCloseable {
     private final int port;
     private Process process;
     private int launches;
-    private String restoreUrl;
+    private Servers restore;
 
     private PrivateMariaDb(Path dir, int port) {
         this.dir = dir;
@@ -46,10 +47,11 @@ final class PrivateMariaDb implements AutoCloseable {
         try {
             deleteTree(dir);
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("init.sql"), """
+            Files.writeString(
+                    dir.resolve("init.sql"), """
                     CREATE USER IF NOT EXISTS '%1$s'@'%%' IDENTIFIED BY '%2$s';
                     GRANT ALL PRIVILEGES ON *.* TO '%1$s'@'%%';
-                    """.formatted(Settings.DB_USER, Settings.DB_PASSWORD));
+                    """.formatted(Settings.SERVERS.dbUser(), Settings.SERVERS.dbPassword()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,7 +63,7 @@ final class PrivateMariaDb implements AutoCloseable {
                 "--skip-test-db"));
         asRoot(install);
         run(install, dir.resolve("install.log"));
-        PrivateMariaDb db = new PrivateMariaDb(dir, freePort());
+        PrivateMariaDb db = new PrivateMariaDb(dir, ServiceProcess.freePort());
         Runtime.getRuntime().addShutdownHook(new Thread(db::kill));
         db.start();
         return db;
@@ -71,10 +73,10 @@ final class PrivateMariaDb implements AutoCloseable {
         return "jdbc:mysql://127.0.0.1:%d/%s".formatted(port, database);
     }
 
-    /** Points the chaos run's database ({@link Settings#DB_URL}) here until {@link #close}. */
+    /** Points the chaos run's database ({@link Settings#SERVERS}) here until {@link #close}. */
     PrivateMariaDb use() {
-        restoreUrl = Settings.DB_URL;
-        Settings.DB_URL = url(Settings.databaseName());
+        restore = Settings.SERVERS;
+        Settings.SERVERS = restore.withDbUrl(url(restore.databaseName()));
         return this;
     }
 
@@ -122,8 +124,8 @@ final class PrivateMariaDb implements AutoCloseable {
                     if (!running()) {
                         throw new IllegalStateException("private mariadbd exited; see " + dir);
                     }
-                    try (var connection =
-                            DriverManager.getConnection(url(""), Settings.DB_USER, Settings.DB_PASSWORD)) {
+                    try (var connection = DriverManager.getConnection(
+                            url(""), Settings.SERVERS.dbUser(), Settings.SERVERS.dbPassword())) {
                         return connection.isValid(2);
                     }
                 });
@@ -155,9 +157,9 @@ final class PrivateMariaDb implements AutoCloseable {
 
     @Override
     public void close() {
-        if (restoreUrl != null) {
-            Settings.DB_URL = restoreUrl;
-            restoreUrl = null;
+        if (restore != null) {
+            Settings.SERVERS = restore;
+            restore = null;
         }
         stop();
     }
@@ -205,14 +207,6 @@ final class PrivateMariaDb implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static void deleteTree(Path dir) throws IOException {

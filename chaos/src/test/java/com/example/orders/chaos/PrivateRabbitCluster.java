@@ -2,6 +2,9 @@ package com.example.orders.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.testsupport.Rabbitmqctl;
+import com.example.orders.testsupport.Servers;
+import com.example.orders.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +36,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
 
     private final Path dir;
     private final List<Node> nodes;
-    private String restoreAddresses;
+    private Servers restore;
     private List<String> restoreCtl;
     private boolean used;
 
@@ -53,7 +56,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
         Path dir = Path.of("target", "private", name).toAbsolutePath();
         List<Node> nodes = IntStream.rangeClosed(1, size)
                 .mapToObj(i -> new Node(
-                        "chaos%d@localhost".formatted(i), PrivateMariaDb.freePort(), PrivateMariaDb.freePort()))
+                        "chaos%d@localhost".formatted(i), ServiceProcess.freePort(), ServiceProcess.freePort()))
                 .toList();
         PrivateRabbitCluster cluster = new PrivateRabbitCluster(dir, nodes);
         try {
@@ -82,8 +85,8 @@ final class PrivateRabbitCluster implements AutoCloseable {
             cluster.ctl(node, "join_cluster", nodes.get(0).name());
             cluster.ctl(node, "start_app");
         }
-        cluster.ctl(nodes.get(0), "add_vhost", Settings.RABBIT_VHOST);
-        cluster.ctl(nodes.get(0), "set_permissions", "-p", Settings.RABBIT_VHOST, "guest", ".*", ".*", ".*");
+        cluster.ctl(nodes.get(0), "add_vhost", Settings.vhost());
+        cluster.ctl(nodes.get(0), "set_permissions", "-p", Settings.vhost(), "guest", ".*", ".*", ".*");
         return cluster;
     }
 
@@ -117,12 +120,12 @@ final class PrivateRabbitCluster implements AutoCloseable {
         return nodes.stream().map(n -> "127.0.0.1:" + n.amqpPort()).collect(Collectors.joining(","));
     }
 
-    /** Points the chaos run's broker (services, {@link Broker}) at this cluster until {@link #close}. */
+    /** Points the chaos run's broker (services and {@link Settings#broker}) at this cluster until {@link #close}. */
     PrivateRabbitCluster use() {
-        restoreAddresses = Settings.RABBIT_ADDRESSES;
+        restore = Settings.SERVERS;
         restoreCtl = Settings.RABBITMQCTL;
         used = true;
-        Settings.RABBIT_ADDRESSES = addresses();
+        Settings.SERVERS = restore.withRabbitAddresses(addresses());
         aimCtlAt(nodes.get(0));
         return this;
     }
@@ -179,7 +182,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
     @Override
     public void close() {
         if (used) {
-            Settings.RABBIT_ADDRESSES = restoreAddresses;
+            Settings.SERVERS = restore;
             Settings.RABBITMQCTL = restoreCtl;
             used = false;
         }
@@ -262,14 +265,13 @@ final class PrivateRabbitCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(ctlCommand());
         command.addAll(List.of("-n", node.name()));
         command.addAll(List.of(args));
-        return Broker.run(command);
+        return Rabbitmqctl.exec(command);
     }
 
     /** The first node that answers a rabbitmqctl query on the chaos vhost (some may be down). */
     private String askAnyNode(String query, String... columns) {
         for (Node node : nodes) {
-            List<String> args =
-                    new ArrayList<>(List.of("-q", query, "-p", Settings.RABBIT_VHOST, "--no-table-headers"));
+            List<String> args = new ArrayList<>(List.of("-q", query, "-p", Settings.vhost(), "--no-table-headers"));
             args.addAll(List.of(columns));
             try {
                 return ctl(node, args.toArray(String[]::new));

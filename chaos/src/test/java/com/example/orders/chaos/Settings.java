@@ -1,6 +1,12 @@
 package com.example.orders.chaos;
 
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.Database;
+import com.example.orders.testsupport.Rabbitmqctl;
+import com.example.orders.testsupport.Servers;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the chaos run lives: its own database ({@code orders_chaos}) and RabbitMQ vhost
@@ -12,39 +18,47 @@ final class Settings {
     static final Duration SWEEP_GRACE = Duration.ofSeconds(3);
 
     /**
-     * The database the run uses: the machine's shared server by default; a scenario on a private
-     * instance ({@link PrivateMariaDb#use}) points it there for its duration.
+     * The database and broker the run uses: the machine's shared servers by default; a scenario on a
+     * private database ({@link PrivateMariaDb#use}) or cluster ({@link PrivateRabbitCluster#use}) points
+     * them there for its duration.
      */
-    static volatile String DB_URL = env("CHAOS_DATASOURCE_URL", "jdbc:mysql://127.0.0.1:3306/orders_chaos");
+    static volatile Servers SERVERS = Servers.fromEnv("CHAOS", "orders_chaos", "orders-chaos");
 
-    static final String DB_USER = env("CHAOS_DATASOURCE_USERNAME", "orders");
-    static final String DB_PASSWORD = env("CHAOS_DATASOURCE_PASSWORD", "orders");
-    static final String RABBIT_HOST = env("CHAOS_RABBITMQ_HOST", "127.0.0.1");
-    static final String RABBIT_VHOST = env("CHAOS_RABBITMQ_VIRTUAL_HOST", "orders-chaos");
-    static final String RABBIT_USER = env("CHAOS_RABBITMQ_USERNAME", "guest");
-    static final String RABBIT_PASSWORD = env("CHAOS_RABBITMQ_PASSWORD", "guest");
+    /** The rabbitmqctl command line; a private cluster aims it at one of its nodes. */
+    static volatile List<String> RABBITMQCTL = List.of("rabbitmqctl");
 
-    /**
-     * A private cluster ({@link PrivateRabbitCluster#use}) sets both: {@code host:port,...} of its
-     * nodes (null: {@link #RABBIT_HOST} on 5672) and the rabbitmqctl command aimed at one of them.
-     */
-    static volatile String RABBIT_ADDRESSES;
-
-    static volatile java.util.List<String> RABBITMQCTL = java.util.List.of("rabbitmqctl");
-
-    /** Credentials the services are started with (ignored by a build without the security issue). */
+    /** Credentials the services are started with. */
     static final String STOREFRONT_TOKEN = "chaos-storefront-token";
 
     static final String PAYMENT_SECRET = "chaos-payment-secret";
 
+    static final Api.Credentials CREDENTIALS = new Api.Credentials(STOREFRONT_TOKEN, PAYMENT_SECRET);
+
     private Settings() {}
 
-    static String databaseName() {
-        return DB_URL.substring(DB_URL.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    /** The chaos run's own hands on its database: read what the services wrote, kill their connections. */
+    static Database db() {
+        return SERVERS.database();
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+    /**
+     * A connection of the run's own to its vhost; open one per use, because the broker fault closes
+     * every connection of the vhost, ours included.
+     */
+    static Broker broker() {
+        return SERVERS.broker("chaos");
+    }
+
+    /** {@code work} on a broker connection of its own (see {@link #broker}). */
+    static <T> T withBroker(Servers.BrokerWork<T> work) {
+        return SERVERS.withBroker("chaos", work);
+    }
+
+    static Rabbitmqctl rabbitmqctl() {
+        return new Rabbitmqctl(RABBITMQCTL);
+    }
+
+    static String vhost() {
+        return SERVERS.rabbitVhost();
     }
 }

@@ -1,5 +1,6 @@
 package com.example.orders.chaos;
 
+import com.example.orders.testsupport.Api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

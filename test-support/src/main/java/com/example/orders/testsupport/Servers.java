@@ -3,6 +3,8 @@ package com.example.orders.testsupport;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,6 +85,20 @@ public record Servers(
     /** A broker connection of the test's own, with a confirming channel; close it after use. */
     public Broker broker(String clientName) {
         return new Broker(rabbitConnection(clientName));
+    }
+
+    @FunctionalInterface
+    public interface BrokerWork<T> {
+        T run(Broker broker) throws IOException;
+    }
+
+    /** {@code work} on a connection of its own, closed after: for a run whose faults close connections. */
+    public <T> T withBroker(String clientName, BrokerWork<T> work) {
+        try (Broker broker = broker(clientName)) {
+            return work.run(broker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("broker call failed", e);
+        }
     }
 
     Connection rabbitConnection(String clientName) {
