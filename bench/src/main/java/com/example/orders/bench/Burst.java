@@ -2,6 +2,9 @@ package com.example.orders.bench;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Database;
+import com.example.orders.testsupport.Metrics;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -38,10 +41,10 @@ final class Burst {
     static Map<String, Object> phase(
             Run run, Stack stack, String label, int n, int skuCount, int concurrency, boolean workerAfterDue)
             throws Exception {
-        Api api = new Api(stack.orderUrl);
+        Api api = stack.api();
         long initialStock = (n + skuCount - 1) / skuCount + 100;
         for (int k = 0; k < skuCount; k++) {
-            api.putProduct(label + "-sku-" + k, (int) initialStock);
+            api.ensureProduct(label + "-sku-" + k, 100, (int) initialStock);
         }
         Map<String, Object> phase = new LinkedHashMap<>();
         Loader.Placed placed =
@@ -61,17 +64,17 @@ final class Burst {
         phase.put("worker", workerAfterDue ? "started after the burst was due" : "running");
         long marginMs = 5_000 + waiting; // time to re-time the messages, about 1 ms each, and some
         try (var db = stack.db()) {
-            String x = Db.single(
+            String x = Database.single(
                     db,
                     "SELECT DATE_FORMAT(NOW(3) + INTERVAL " + marginMs * 1000
                             + " MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')");
-            int moved = Db.update(
+            int moved = Database.update(
                     db,
                     "UPDATE orders SET expires_at = ? WHERE customer_id LIKE ? AND status = 'PENDING'",
                     x,
                     label + "-%");
-            long leftMs =
-                    Long.parseLong(Db.single(db, "SELECT TIMESTAMPDIFF(MICROSECOND, NOW(3), '" + x + "') DIV 1000"));
+            long leftMs = Long.parseLong(
+                    Database.single(db, "SELECT TIMESTAMPDIFF(MICROSECOND, NOW(3), '" + x + "') DIV 1000"));
             long xLocal = System.currentTimeMillis() + leftMs;
             long retimed = retime(stack, waiting, xLocal);
             long spareMs = xLocal - System.currentTimeMillis();
@@ -139,7 +142,7 @@ final class Burst {
         String after = api.scrape(stack.workerUrl);
         Map<String, Object> metrics = new LinkedHashMap<>();
         for (String m : WORKER_METRICS) {
-            metrics.put(m, Api.metric(after, m) - (before.isEmpty() ? 0 : Api.metric(before, m)));
+            metrics.put(m, Metrics.sum(after, m) - (before.isEmpty() ? 0 : Metrics.sum(before, m)));
         }
         phase.put("workerMetricsDelta", metrics);
         phase.put("deadLetterQueueDepth", stack.queueDepth(Topology.DEAD_LETTER_QUEUE));
@@ -151,7 +154,7 @@ final class Burst {
     private static void awaitQueued(Stack stack, Api api, long placed, int maxSeconds) throws InterruptedException {
         long end = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
-            double backlog = Api.metric(api.scrape(stack.orderUrl), "orders_outbox_backlog");
+            double backlog = Metrics.sum(api.scrape(stack.orderUrl), "orders_outbox_backlog");
             if (backlog == 0 && stack.delayedDepth() >= placed) {
                 return;
             }

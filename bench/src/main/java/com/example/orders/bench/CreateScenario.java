@@ -1,5 +1,7 @@
 package com.example.orders.bench;
 
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,9 +33,9 @@ final class CreateScenario {
                 .map(String::trim)
                 .map(Integer::parseInt)
                 .toList();
-        Api api = new Api(stack.orderUrl);
+        Api api = stack.api();
         for (int i = 0; i < skus; i++) {
-            api.putProduct("sku-" + i, 100_000_000);
+            api.ensureProduct("sku-" + i, 100, 100_000_000);
         }
         Cpu cpu = new Cpu()
                 .watch("order-service", stack.orderServicePid())
@@ -49,7 +51,7 @@ final class CreateScenario {
         List<double[]> rate = new ArrayList<>();
         for (int concurrency : steps) {
             Map<String, Object> step = step(api, concurrency, stepSeconds, skus, "c" + concurrency + "-", cpu);
-            step.put("outboxBacklogAfter", Api.metric(api.scrape(stack.orderUrl), "orders_outbox_backlog"));
+            step.put("outboxBacklogAfter", Metrics.sum(api.scrape(stack.orderUrl), "orders_outbox_backlog"));
             step.put("loadAverage1m", Machine.load().get(0));
             results.add(step);
             double perSecond = (Double) step.get("ordersPerSecond");
@@ -91,7 +93,7 @@ final class CreateScenario {
                     int i = sequence.getAndIncrement();
                     long t0 = System.nanoTime();
                     Api.Response r =
-                            api.send(api.orderRequest(prefix + i, List.of("sku-" + Math.floorMod(i * 7919, skus))));
+                            api.exchange(api.orderRequest(prefix + i, List.of("sku-" + Math.floorMod(i * 7919, skus))));
                     if (r.status() == 201) {
                         mine.recordValue(Math.min((System.nanoTime() - t0) / 1000, 60_000_000L));
                     } else {

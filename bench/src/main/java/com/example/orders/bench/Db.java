@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.testsupport.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,24 +57,7 @@ final class Db {
 
     /** The database's clock, formatted for a DATETIME(3) comparison. */
     static String now(Connection db) throws Exception {
-        return single(db, "SELECT DATE_FORMAT(NOW(3), '%Y-%m-%d %H:%i:%s.%f')");
-    }
-
-    static String single(Connection db, String sql) throws Exception {
-        try (var s = db.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    static int update(Connection db, String sql, Object... params) throws Exception {
-        try (PreparedStatement s = db.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            return s.executeUpdate();
-        }
+        return Database.single(db, "SELECT DATE_FORMAT(NOW(3), '%Y-%m-%d %H:%i:%s.%f')");
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.testsupport.Api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,12 +40,12 @@ final class Loader {
                 int i;
                 while ((i = next.getAndIncrement()) < n && System.nanoTime() < deadline) {
                     long sent = System.nanoTime();
-                    Api.Response r = api.send(api.orderRequest(customerPrefix + i, skus.apply(i)));
+                    Api.Response r = api.exchange(api.orderRequest(customerPrefix + i, skus.apply(i)));
                     mine.recordValue(Math.min((System.nanoTime() - sent) / 1000, 60_000_000L));
                     if (r.status() == 201) {
                         ids.add(r.id());
                     } else if (failures.incrementAndGet() <= 3) {
-                        System.out.println("order failed: " + r.status() + " " + r.body());
+                        System.out.println("order failed: " + r.status() + " " + r.raw());
                     }
                 }
                 return mine;

@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.testsupport.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -98,7 +99,7 @@ final class Run {
         if (stack != null) {
             versions.put("rabbitmq", stack.brokerVersion());
             try (var db = stack.db()) {
-                versions.put("database", Db.single(db, "SELECT VERSION()"));
+                versions.put("database", Database.single(db, "SELECT VERSION()"));
             } catch (Exception e) {
                 versions.put("database", "unknown");
             }

@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import com.example.orders.testsupport.Api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,10 @@ final class SteadyScenario {
         int warmup = o.integer("warmup-seconds", 60);
         int total = rate * seconds;
         long initialStock = total / skus + 100;
-        Api api = new Api(stack.orderUrl);
+        Api api = stack.api();
         for (int k = 0; k < skus; k++) {
-            api.putProduct("steady-sku-" + k, (int) initialStock);
-            api.putProduct("warm-sku-" + k, rate * warmup / skus + 100);
+            api.ensureProduct("steady-sku-" + k, 100, (int) initialStock);
+            api.ensureProduct("warm-sku-" + k, 100, rate * warmup / skus + 100);
         }
         if (warmup > 0) {
             // Same load on other skus and customers, not measured: JIT, pools and connections warm up.

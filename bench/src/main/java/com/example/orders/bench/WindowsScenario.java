@@ -2,6 +2,8 @@ package com.example.orders.bench;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Headers;
+import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Metrics;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -39,16 +41,16 @@ final class WindowsScenario {
         int skus = 100;
         int total = rate * seconds;
         Random random = new Random(o.integer("seed", 6));
-        Api api = new Api(stack.orderUrl);
+        Api api = stack.api();
         for (int k = 0; k < skus; k++) {
-            api.putProduct("win-sku-" + k, total / skus + 100);
+            api.ensureProduct("win-sku-" + k, 100, total / skus + 100);
         }
-        api.putProduct("paid-sku", 1000);
+        api.ensureProduct("paid-sku", 100, 1000);
         List<String> paid = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            String id = api.send(api.orderRequest("paid-" + i, "paid-sku", Duration.ofHours(1)))
+            String id = api.exchange(api.orderRequest("paid-" + i, "paid-sku", Duration.ofHours(1)))
                     .id();
-            if (api.send(api.paymentRequest(id, "paid-pay-" + i)).status() == 200) {
+            if (api.exchange(api.paymentRequest(id, "paid-pay-" + i)).status() == 200) {
                 paid.add(id);
             }
         }
@@ -120,7 +122,7 @@ final class WindowsScenario {
     }
 
     private static double delta(String before, String after, String metric) {
-        return Api.metric(after, metric) - Api.metric(before, metric);
+        return Metrics.sum(after, metric) - Metrics.sum(before, metric);
     }
 
     /** What the worker's Republisher sends after a lock conflict: the order's message, counted. */

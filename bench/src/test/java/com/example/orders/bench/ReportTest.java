@@ -2,6 +2,7 @@ package com.example.orders.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.Metrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,8 @@ class ReportTest {
                 orders_expiry_republished_total{reason="early"} 2.0
                 orders_expiry_republished_totalish 100.0
                 """;
-        assertThat(Api.metric(scrape, "orders_expiry_republished_total")).isEqualTo(5.0);
-        assertThat(Api.metric(scrape, "orders_expired_total")).isZero();
+        assertThat(Metrics.sum(scrape, "orders_expiry_republished_total")).isEqualTo(5.0);
+        assertThat(Metrics.sum(scrape, "orders_expired_total")).isZero();
     }
 
     @Test

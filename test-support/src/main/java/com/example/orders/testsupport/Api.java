@@ -176,6 +176,11 @@ public final class Api {
         }
     }
 
+    /** PUT of a product named after its sku, that must succeed. */
+    public void ensureProduct(String sku, long priceCents, long stock) {
+        ensureProduct(sku, sku, priceCents, stock);
+    }
+
     public Response putProduct(String sku, Object body) {
         return sendJson("PUT", "/api/products/" + sku, body, Map.of());
     }

@@ -101,7 +101,8 @@ public record Servers(
         }
     }
 
-    Connection rabbitConnection(String clientName) {
+    /** A plain connection to the vhost, for what a scenario does on its own channels. */
+    public Connection rabbitConnection(String clientName) {
         var factory = new ConnectionFactory();
         factory.setHost(rabbitHost);
         factory.setVirtualHost(rabbitVhost);
