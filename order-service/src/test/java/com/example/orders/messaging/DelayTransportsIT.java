@@ -36,8 +36,11 @@ class DelayTransportsIT {
 
     @BeforeEach
     void workQueue() {
-        // What order-service's topology declares: the plugin's exchange is bound to this queue.
-        var admin = new RabbitAdmin(connections);
+        declareWorkQueue(new RabbitAdmin(connections));
+    }
+
+    /** What order-service's topology declares and the plugin's exchange is bound to: the work queue. */
+    static void declareWorkQueue(RabbitAdmin admin) {
         DirectExchange expiry = new DirectExchange(Topology.EXPIRY_EXCHANGE);
         Queue work = QueueBuilder.durable(Topology.EXPIRY_QUEUE)
                 .withArguments(Topology.expiryQueueArguments())
