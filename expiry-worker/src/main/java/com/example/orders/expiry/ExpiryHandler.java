@@ -77,7 +77,7 @@ class ExpiryHandler {
         return event;
     }
 
-    /** The card's one-order transaction; three lost optimistic locks roll it back and republish. */
+    /** The one-order transaction; three lost optimistic locks roll it back and republish. */
     void expireAlone(Message message, String orderId) {
         try {
             decide(message, orderId, expiry.expire(orderId));
