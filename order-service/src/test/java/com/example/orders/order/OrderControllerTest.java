@@ -1,8 +1,8 @@
 package com.example.orders.order;
 
+import static com.example.orders.web.ProblemMatchers.invalid;
+import static com.example.orders.web.ProblemMatchers.problem;
 import static org.hamcrest.Matchers.endsWith;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -13,9 +13,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.example.orders.outbox.Outbox;
 import com.example.orders.security.SliceSecurity;
@@ -124,12 +122,7 @@ class OrderControllerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidOrders")
     void invalidOrderIsA400ProblemNamingTheField(String what, String body, String field) throws Exception {
-        place(body.replace("SKU", SKU))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
-                .andExpect(jsonPath("$.status").value(400))
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem(field)));
+        place(body.replace("SKU", SKU)).andExpect(invalid(field));
         verify(stock, never()).reserve(anyList());
     }
 
@@ -139,9 +132,7 @@ class OrderControllerTest {
 
         place(
                         "{\"customerId\":\"c\",\"items\":[{\"sku\":\"mug\",\"quantity\":1},{\"sku\":\"no-such-sku\",\"quantity\":1}]}")
-                .andExpect(status().isNotFound())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
+                .andExpect(problem(404))
                 .andExpect(jsonPath("$.product").value("no-such-sku"));
         nothingSaved();
     }
@@ -152,9 +143,7 @@ class OrderControllerTest {
                 .thenThrow(new ConflictException("insufficient-stock", "Not enough stock", "Only 50 of mug left"));
 
         place("{\"customerId\":\"c\",\"items\":[{\"sku\":\"mug\",\"quantity\":51}]}")
-                .andExpect(status().isConflict())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
+                .andExpect(problem(409))
                 .andExpect(jsonPath("$.type").value(endsWith("/insufficient-stock")));
         nothingSaved();
     }
@@ -172,10 +161,7 @@ class OrderControllerTest {
                         .mapToObj(i -> "{\"sku\":\"sku-" + i + "\",\"quantity\":" + OrderRequest.MAX_QUANTITY + "}")
                         .toList());
 
-        place("{\"customerId\":\"c\",\"items\":[" + lines + "]}")
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem("items")));
+        place("{\"customerId\":\"c\",\"items\":[" + lines + "]}").andExpect(invalid("items"));
         nothingSaved();
     }
 
@@ -185,9 +171,7 @@ class OrderControllerTest {
                         .header(HttpHeaders.AUTHORIZATION, SliceSecurity.BEARER)
                         .contentType(MediaType.TEXT_PLAIN)
                         .content("{}"))
-                .andExpect(status().isUnsupportedMediaType())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")));
+                .andExpect(problem(415));
         verify(stock, never()).reserve(anyList());
     }
 
@@ -198,17 +182,14 @@ class OrderControllerTest {
                         .header("Idempotency-Key", "k".repeat(129))
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"customerId\":\"c\",\"items\":[{\"sku\":\"mug\",\"quantity\":1}]}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem("idempotencyKey")));
+                .andExpect(invalid("idempotencyKey"));
         verify(stock, never()).reserve(anyList());
     }
 
     @Test
     void anUnknownOrderIsA404Problem() throws Exception {
         mvc.perform(get("/api/orders/no-such-order").header(HttpHeaders.AUTHORIZATION, SliceSecurity.BEARER))
-                .andExpect(status().isNotFound())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
+                .andExpect(problem(404))
                 .andExpect(jsonPath("$.order").value("no-such-order"));
     }
 
@@ -217,8 +198,7 @@ class OrderControllerTest {
         mvc.perform(post("/api/orders")
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"customerId\":\"c\",\"items\":[{\"sku\":\"mug\",\"quantity\":1}]}"))
-                .andExpect(status().isUnauthorized())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+                .andExpect(problem(401));
         verify(stock, never()).reserve(anyList());
     }
 

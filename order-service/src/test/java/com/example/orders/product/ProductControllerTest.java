@@ -1,16 +1,14 @@
 package com.example.orders.product;
 
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.startsWith;
+import static com.example.orders.web.ProblemMatchers.invalid;
+import static com.example.orders.web.ProblemMatchers.problem;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.example.orders.security.SliceSecurity;
 import java.util.stream.Stream;
@@ -58,19 +56,13 @@ class ProductControllerTest {
     @MethodSource("invalidProducts")
     void invalidProductIsA400ProblemNamingTheFieldAndIsNotWritten(String what, String body, String field)
             throws Exception {
-        put("mug", body)
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem(field)));
+        put("mug", body).andExpect(invalid(field));
         verify(products, never()).upsert(anyString(), any());
     }
 
     @Test
     void aSkuOutsideThePatternIsA400NamingIt() throws Exception {
-        put("mug with spaces", "{\"name\":\"n\",\"priceCents\":1,\"stock\":1}")
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem("sku")));
+        put("mug with spaces", "{\"name\":\"n\",\"priceCents\":1,\"stock\":1}").andExpect(invalid("sku"));
         verify(products, never()).upsert(anyString(), any());
     }
 
@@ -78,18 +70,14 @@ class ProductControllerTest {
     void stockThatWithWhatUnpaidOrdersHoldWouldOverflowIsA400AboutStock() throws Exception {
         when(products.heldByPendingOrders("mug")).thenReturn(10L);
 
-        put("mug", "{\"name\":\"n\",\"priceCents\":1,\"stock\":2147483647}")
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[*].field").value(hasItem("stock")));
+        put("mug", "{\"name\":\"n\",\"priceCents\":1,\"stock\":2147483647}").andExpect(invalid("stock"));
         verify(products, never()).upsert(anyString(), any());
     }
 
     @Test
     void anUnknownProductIsA404Problem() throws Exception {
         mvc.perform(get("/api/products/no-such-sku").header(HttpHeaders.AUTHORIZATION, SliceSecurity.BEARER))
-                .andExpect(status().isNotFound())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value(startsWith("https://")))
+                .andExpect(problem(404))
                 .andExpect(jsonPath("$.product").value("no-such-sku"));
     }
 
