@@ -1,8 +1,10 @@
 package com.example.orders.expiry;
 
 import com.example.orders.ExpiryProperties;
+import com.example.orders.contracts.DeadLetterReason;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.OrderCreated;
+import com.example.orders.contracts.RepublishReason;
 import com.example.orders.expiry.jdbc.ExpiryOutcome;
 import com.example.orders.expiry.jdbc.StockConflictException;
 import com.example.orders.messaging.Republisher;
@@ -65,17 +67,17 @@ class ExpiryHandler {
         try {
             event = json.readValue(message.getBody(), OrderCreated.class);
         } catch (JacksonException e) {
-            deadLetter(message, "malformed", e.getOriginalMessage());
+            deadLetter(message, DeadLetterReason.MALFORMED, e.getOriginalMessage());
             return null;
         }
         if (event.schemaVersion() < 1) {
-            deadLetter(message, "unsupported-schema-version", "schemaVersion " + event.schemaVersion());
+            deadLetter(message, DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION, "schemaVersion " + event.schemaVersion());
             return null;
         }
         return event;
     }
 
-    /** The card's one-order transaction; three lost optimistic locks roll it back and republish. */
+    /** The one-order transaction; three lost optimistic locks roll it back and republish. */
     void expireAlone(Message message, String orderId) {
         try {
             decide(message, orderId, expiry.expire(orderId));
@@ -84,7 +86,12 @@ class ExpiryHandler {
             if (DatabaseAway.causedBy(e)) {
                 waitForDatabase(message, e);
             } else {
-                retryLater(message, e instanceof StockConflictException ? "lock-conflict" : "transient-failure", e);
+                retryLater(
+                        message,
+                        e instanceof StockConflictException
+                                ? RepublishReason.LOCK_CONFLICT
+                                : RepublishReason.TRANSIENT_FAILURE,
+                        e);
             }
         }
     }
@@ -96,14 +103,17 @@ class ExpiryHandler {
      * connection timeout per message, which paces the loop.
      */
     private void waitForDatabase(Message message, RuntimeException cause) {
-        meters.counter("orders.expiry.republished", "reason", "database-unavailable")
+        meters.counter("orders.expiry.republished", "reason", RepublishReason.DATABASE_UNAVAILABLE.code())
                 .increment();
         log.info(
                 "Expiry rolled back (database unavailable), republished in {} ms: {}",
                 properties.retryDelay().toMillis(),
                 cause.getMessage());
         republisher.retryLater(
-                message, properties.retryDelay().toMillis(), republishCount(message), "database-unavailable");
+                message,
+                properties.retryDelay().toMillis(),
+                republishCount(message),
+                RepublishReason.DATABASE_UNAVAILABLE);
     }
 
     void decide(Message message, String orderId, ExpiryOutcome outcome) {
@@ -115,33 +125,37 @@ class ExpiryHandler {
         } else if (outcome instanceof ExpiryOutcome.AlreadyClosed closed) {
             log.debug("Order {} is {}, nothing to expire", orderId, closed.status());
         } else if (outcome instanceof ExpiryOutcome.NotDue notDue) {
-            meters.counter("orders.expiry.republished", "reason", "early").increment();
+            meters.counter("orders.expiry.republished", "reason", RepublishReason.EARLY.code())
+                    .increment();
             log.info("Order {} message came {} ms early; waiting", orderId, notDue.remainingMillis());
             republisher.waitUntilDue(message, notDue.remainingMillis());
         } else {
-            deadLetter(message, "unknown-order", "no order " + orderId);
+            deadLetter(message, DeadLetterReason.UNKNOWN_ORDER, "no order " + orderId);
         }
     }
 
-    private void retryLater(Message message, String reason, RuntimeException cause) {
+    private void retryLater(Message message, RepublishReason reason, RuntimeException cause) {
         int count = republishCount(message) + 1;
         if (count > properties.maxRepublishes()) {
             deadLetter(
-                    message, "retries-exhausted", "after %d republishes: %s".formatted(count - 1, cause.getMessage()));
+                    message,
+                    DeadLetterReason.RETRIES_EXHAUSTED,
+                    "after %d republishes: %s".formatted(count - 1, cause.getMessage()));
             return;
         }
         long delay = Math.min(
                 properties.retryDelay().toMillis() << Math.min(count - 1, 20),
                 properties.maxRetryDelay().toMillis());
-        meters.counter("orders.expiry.republished", "reason", reason).increment();
-        log.info("Expiry rolled back ({}), republish #{} in {} ms: {}", reason, count, delay, cause.getMessage());
+        meters.counter("orders.expiry.republished", "reason", reason.code()).increment();
+        log.info(
+                "Expiry rolled back ({}), republish #{} in {} ms: {}", reason.code(), count, delay, cause.getMessage());
         republisher.retryLater(message, delay, count, reason);
     }
 
-    private void deadLetter(Message message, String reason, String detail) {
-        meters.counter("orders.expiry.dead.lettered", "reason", reason).increment();
-        log.warn("Expiry message dead-lettered ({}): {}", reason, detail);
-        republisher.deadLetter(message, reason, detail == null ? reason : detail);
+    private void deadLetter(Message message, DeadLetterReason reason, String detail) {
+        meters.counter("orders.expiry.dead.lettered", "reason", reason.code()).increment();
+        log.warn("Expiry message dead-lettered ({}): {}", reason.code(), detail);
+        republisher.deadLetter(message, reason, detail == null ? reason.code() : detail);
     }
 
     private static int republishCount(Message message) {

@@ -1,5 +1,7 @@
 package com.example.orders.expiry;
 
+import com.example.orders.contracts.DeadLetterReason;
+import com.example.orders.contracts.RepublishReason;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
@@ -10,20 +12,15 @@ import org.springframework.stereotype.Component;
 @Component
 class ExpiryMetrics {
 
-    static final String[] REPUBLISH_REASONS = {"lock-conflict", "transient-failure", "early"};
-    static final String[] DEAD_LETTER_REASONS = {
-        "malformed", "unknown-order", "unsupported-schema-version", "retries-exhausted"
-    };
-
     ExpiryMetrics(MeterRegistry meters) {
         for (String trigger : new String[] {"message", "sweep"}) {
             meters.counter("orders.expired", "trigger", trigger);
         }
-        for (String reason : REPUBLISH_REASONS) {
-            meters.counter("orders.expiry.republished", "reason", reason);
+        for (RepublishReason reason : RepublishReason.values()) {
+            meters.counter("orders.expiry.republished", "reason", reason.code());
         }
-        for (String reason : DEAD_LETTER_REASONS) {
-            meters.counter("orders.expiry.dead.lettered", "reason", reason);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            meters.counter("orders.expiry.dead.lettered", "reason", reason.code());
         }
     }
 }

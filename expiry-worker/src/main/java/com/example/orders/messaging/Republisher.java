@@ -1,8 +1,10 @@
 package com.example.orders.messaging;
 
 import com.example.orders.ExpiryProperties;
+import com.example.orders.contracts.DeadLetterReason;
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Headers;
+import com.example.orders.contracts.RepublishReason;
 import com.example.orders.contracts.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
@@ -70,25 +72,26 @@ public class Republisher {
     }
 
     /** After a rollback: back through the delay cascade in {@code delayMillis}, counted. */
-    public void retryLater(Message original, long delayMillis, int republishCount, String reason) {
+    public void retryLater(Message original, long delayMillis, int republishCount, RepublishReason reason) {
         Message message = copy(original)
                 .setHeader(Headers.REPUBLISH_COUNT, republishCount)
-                .setHeader(Headers.REPUBLISH_REASON, reason)
+                .setHeader(Headers.REPUBLISH_REASON, reason.code())
                 .build();
         delay(message, Math.max(1, delayMillis));
     }
 
     /** The message came before the order's deadline: back through the delay cascade for the time left. */
     public void waitUntilDue(Message original, long remainingMillis) {
-        Message message =
-                copy(original).setHeader(Headers.REPUBLISH_REASON, "early").build();
+        Message message = copy(original)
+                .setHeader(Headers.REPUBLISH_REASON, RepublishReason.EARLY.code())
+                .build();
         delay(message, Math.max(1, remainingMillis));
     }
 
     /** The message can never succeed: park it, with the reason, where an operator will see it. */
-    public void deadLetter(Message original, String reason, String detail) {
+    public void deadLetter(Message original, DeadLetterReason reason, String detail) {
         Message message = copy(original)
-                .setHeader(Headers.DEAD_LETTER_REASON, reason)
+                .setHeader(Headers.DEAD_LETTER_REASON, reason.code())
                 .setHeader(Headers.DEAD_LETTER_DETAIL, detail)
                 .build();
         send(Topology.EXPIRY_EXCHANGE, Topology.DEAD_KEY, message);

@@ -8,7 +8,9 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.example.orders.contracts.DeadLetterReason;
 import com.example.orders.contracts.Headers;
+import com.example.orders.contracts.RepublishReason;
 import com.example.orders.expiry.jdbc.ExpiryOutcome;
 import com.example.orders.expiry.jdbc.StockConflictException;
 import com.example.orders.messaging.Republisher;
@@ -53,7 +55,7 @@ class ExpiryHandlerTest {
 
         handler.handle(message);
 
-        verify(republisher).retryLater(message, 1_000, 1, "lock-conflict");
+        verify(republisher).retryLater(message, 1_000, 1, RepublishReason.LOCK_CONFLICT);
     }
 
     @Test
@@ -65,8 +67,8 @@ class ExpiryHandlerTest {
         handler.handle(fourth);
         handler.handle(ninth);
 
-        verify(republisher).retryLater(fourth, 8_000, 4, "lock-conflict");
-        verify(republisher).retryLater(ninth, 30_000, 9, "lock-conflict");
+        verify(republisher).retryLater(fourth, 8_000, 4, RepublishReason.LOCK_CONFLICT);
+        verify(republisher).retryLater(ninth, 30_000, 9, RepublishReason.LOCK_CONFLICT);
     }
 
     @Test
@@ -76,13 +78,13 @@ class ExpiryHandlerTest {
 
         handler.handle(message);
 
-        verify(republisher).deadLetter(eq(message), eq("retries-exhausted"), anyString());
+        verify(republisher).deadLetter(eq(message), eq(DeadLetterReason.RETRIES_EXHAUSTED), anyString());
         verify(republisher, never())
                 .retryLater(
                         any(),
                         org.mockito.ArgumentMatchers.anyLong(),
                         org.mockito.ArgumentMatchers.anyInt(),
-                        anyString());
+                        any(RepublishReason.class));
     }
 
     @Test
@@ -92,7 +94,7 @@ class ExpiryHandlerTest {
 
         handler.handle(message);
 
-        verify(republisher).retryLater(message, 1_000, 1, "transient-failure");
+        verify(republisher).retryLater(message, 1_000, 1, RepublishReason.TRANSIENT_FAILURE);
     }
 
     @Test
@@ -113,8 +115,8 @@ class ExpiryHandlerTest {
 
         handler.handle(message);
 
-        verify(republisher).retryLater(message, 1_000, 1, "transient-failure");
-        verify(republisher, never()).deadLetter(any(), anyString(), anyString());
+        verify(republisher).retryLater(message, 1_000, 1, RepublishReason.TRANSIENT_FAILURE);
+        verify(republisher, never()).deadLetter(any(), any(DeadLetterReason.class), anyString());
     }
 
     @Test
@@ -129,7 +131,7 @@ class ExpiryHandlerTest {
 
         handler.handle(message);
 
-        verify(republisher).retryLater(message, 1_000, 10, "database-unavailable");
-        verify(republisher, never()).deadLetter(any(), anyString(), anyString());
+        verify(republisher).retryLater(message, 1_000, 10, RepublishReason.DATABASE_UNAVAILABLE);
+        verify(republisher, never()).deadLetter(any(), any(DeadLetterReason.class), anyString());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.DelayCascade;
+import com.example.orders.contracts.RepublishReason;
 import com.example.orders.expiry.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -43,8 +44,8 @@ class RepublisherIT {
     @Test
     void aOneSecondRetryIsNotHeldBehindAThirtySecondOne() {
         long sent = System.nanoTime();
-        republisher.retryLater(BrokerFixture.message("thirty"), 30_000, 5, "lock-conflict");
-        republisher.retryLater(BrokerFixture.message("one"), 1_000, 1, "lock-conflict");
+        republisher.retryLater(BrokerFixture.message("thirty"), 30_000, 5, RepublishReason.LOCK_CONFLICT);
+        republisher.retryLater(BrokerFixture.message("one"), 1_000, 1, RepublishReason.LOCK_CONFLICT);
 
         List<String> due = new ArrayList<>();
         await().atMost(Duration.ofSeconds(15)).until(() -> due.addAll(broker.takeDue()) && !due.isEmpty());
@@ -72,11 +73,11 @@ class RepublisherIT {
 
     @Test
     void aMessageGoingThroughTheCascadeASecondTimeIsDeliveredAgainNotDroppedAsADeadLetterCycle() {
-        republisher.retryLater(BrokerFixture.message("twice"), 700, 1, "lock-conflict");
+        republisher.retryLater(BrokerFixture.message("twice"), 700, 1, RepublishReason.LOCK_CONFLICT);
         Message first = await().atMost(Duration.ofSeconds(15)).until(broker::takeOne, m -> m != null);
         assertThat(first.getMessageProperties().getHeaders()).containsKey("x-death");
 
-        republisher.retryLater(first, 700, 2, "lock-conflict"); // the same levels again
+        republisher.retryLater(first, 700, 2, RepublishReason.LOCK_CONFLICT); // the same levels again
 
         Message second = await().atMost(Duration.ofSeconds(15)).until(broker::takeOne, m -> m != null);
         assertThat(second.getMessageProperties().<Object>getHeader("x-expiry-republish-count"))
@@ -94,7 +95,8 @@ class RepublisherIT {
                 null);
         broker.admin.removeBinding(levelFour);
         try {
-            assertThatThrownBy(() -> republisher.retryLater(BrokerFixture.message("lost"), 3_000, 1, "lock-conflict"))
+            assertThatThrownBy(() -> republisher.retryLater(
+                            BrokerFixture.message("lost"), 3_000, 1, RepublishReason.LOCK_CONFLICT))
                     .isInstanceOf(AmqpException.class)
                     .hasMessageContaining("returned");
             assertThat(meters.counter("orders.expiry.republish.returned", "reason", "NO_ROUTE")
@@ -103,7 +105,7 @@ class RepublisherIT {
         } finally {
             broker.admin.declareBinding(levelFour);
         }
-        republisher.retryLater(BrokerFixture.message("routed"), 3_000, 1, "lock-conflict");
+        republisher.retryLater(BrokerFixture.message("routed"), 3_000, 1, RepublishReason.LOCK_CONFLICT);
         await().atMost(Duration.ofSeconds(15)).until(() -> broker.takeDue().contains("routed"));
     }
 }

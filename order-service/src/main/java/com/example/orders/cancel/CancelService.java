@@ -41,7 +41,6 @@ class CancelService {
 
     private static final Logger log = LoggerFactory.getLogger(CancelService.class);
 
-    private final CancelRepository cancels;
     private final OrderRepository orders;
     private final StockRelease stock;
     private final Outbox outbox;
@@ -49,13 +48,11 @@ class CancelService {
     private final MeterRegistry meters;
 
     CancelService(
-            CancelRepository cancels,
             OrderRepository orders,
             StockRelease stock,
             Outbox outbox,
             PlatformTransactionManager transactions,
             MeterRegistry meters) {
-        this.cancels = cancels;
         this.orders = orders;
         this.stock = stock;
         this.outbox = outbox;
@@ -100,7 +97,7 @@ class CancelService {
     private record Outcome(Order order, boolean cancelledNow) {}
 
     private Outcome cancelOnce(String orderId) {
-        boolean cancelled = cancels.markCancelled(orderId);
+        boolean cancelled = orders.markCancelled(orderId);
         if (!cancelled) {
             Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
             return switch (order.status()) {
@@ -110,7 +107,7 @@ class CancelService {
                 case PENDING -> throw new IllegalStateException("order " + orderId + " is PENDING but not cancellable");
             };
         }
-        List<CancelRepository.Item> items = cancels.items(orderId);
+        List<OrderRepository.StockedItem> items = orders.itemsWithStockVersion(orderId);
         int conflicts = stock.giveBack(items);
         meters.counter("orders.cancel.stock.conflicts").increment(conflicts);
         Order order = orders.find(orderId).orElseThrow();

@@ -1,31 +1,26 @@
 package com.example.orders.cancel;
 
+import com.example.orders.order.OrderRepository;
+import com.example.orders.product.ProductRepository;
 import java.util.List;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Gives a cancelled order's stock back under the same optimistic lock as expiry-worker's
  * {@code StockRestorer}, inside the caller's READ COMMITTED transaction: each attempt writes only if
  * the row still holds the version read, and each later attempt re-reads the current committed
- * version (under REPEATABLE READ it would see its first snapshot again and never succeed).
+ * version (under REPEATABLE READ it would see its first snapshot again and never succeed). The
+ * statements are {@link ProductRepository}'s, the owner of the product table.
  */
 @Component
 class StockRelease {
 
     static final int ATTEMPTS = 3;
 
-    private static final String VERSION = "SELECT version FROM product WHERE sku = :sku";
+    private final ProductRepository products;
 
-    private static final String GIVE_BACK = """
-            UPDATE product SET stock = stock + :quantity, version = version + 1, updated_at = NOW(3)
-            WHERE sku = :sku AND version = :version
-            """;
-
-    private final JdbcClient jdbc;
-
-    StockRelease(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    StockRelease(ProductRepository products) {
+        this.products = products;
     }
 
     /**
@@ -34,28 +29,18 @@ class StockRelease {
      * @return how many optimistic-lock attempts lost
      * @throws StockBusyException after the last failed attempt on any item (the caller rolls back)
      */
-    int giveBack(List<CancelRepository.Item> items) {
+    int giveBack(List<OrderRepository.StockedItem> items) {
         int lost = 0;
-        for (CancelRepository.Item item : items) {
+        for (OrderRepository.StockedItem item : items) {
             lost += giveBack(item);
         }
         return lost;
     }
 
-    private int giveBack(CancelRepository.Item item) {
+    private int giveBack(OrderRepository.StockedItem item) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            long version = attempt == 1
-                    ? item.versionRead()
-                    : jdbc.sql(VERSION)
-                            .param("sku", item.sku())
-                            .query(Long.class)
-                            .single();
-            int written = jdbc.sql(GIVE_BACK)
-                    .param("sku", item.sku())
-                    .param("quantity", item.quantity())
-                    .param("version", version)
-                    .update();
-            if (written == 1) {
+            long version = attempt == 1 ? item.versionRead() : products.version(item.sku());
+            if (products.giveBack(item.sku(), item.quantity(), version)) {
                 return attempt - 1;
             }
         }

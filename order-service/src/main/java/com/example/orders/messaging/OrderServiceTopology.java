@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
  * work queue the cascade ends in, declared here too so that no message is dropped while expiry-worker
  * has never run. The worker declares the same cascade, from the same {@link DelayCascade}, because it
  * publishes into it as well (retries, early messages): whichever starts first, the cascade is there.
- * The plugin's exchange is declared by {@link DelayTransports} only when the broker has the plugin.
+ * The plugin's exchange is declared by {@link DelayedExchangeProbe} only when the broker has the plugin.
  *
  * <p>The old per-message-TTL queues (orders.expiry.wait, .retry) are no longer declared: where an
  * earlier version left them, they stay as they are, bound and dead-lettering to the work queue, until

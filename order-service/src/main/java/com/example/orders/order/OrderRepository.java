@@ -10,7 +10,12 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Reads and writes orders. Every timestamp is computed by the database: one clock for everyone. */
+/**
+ * The one owner of the {@code orders} and {@code order_item} tables in order-service: every statement
+ * on them is here (payment and cancel call it for their guarded updates). Every timestamp is computed
+ * by the database: one clock for everyone. (expiry-worker's statements on the same tables are in the
+ * expiry-jdbc module.)
+ */
 @Repository
 public class OrderRepository {
 
@@ -37,6 +42,33 @@ public class OrderRepository {
     private static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT id FROM orders WHERE idempotency_key = :key";
 
     private static final String PAYMENT_ID = "SELECT payment_id FROM orders WHERE id = :id";
+
+    /**
+     * The payment's guard. The payment races the expiry worker and the customer's cancel; each of them
+     * is one conditional update of the order row ({@code WHERE status = 'PENDING'}), so the row lock
+     * decides and exactly one wins. The deadline is judged by the database's clock, the one the worker
+     * uses to decide the order is due.
+     */
+    private static final String MARK_PAID = """
+            UPDATE orders SET status = 'PAID', payment_id = :paymentId, paid_at = NOW(3)
+            WHERE id = :id AND status = 'PENDING' AND expires_at > NOW(3)
+            """;
+
+    /** The cancel's guard: only a PENDING order is cancelled (the same race as {@link #MARK_PAID}). */
+    private static final String MARK_CANCELLED = """
+            UPDATE orders SET status = 'CANCELLED', closed_at = NOW(3) WHERE id = :id AND status = 'PENDING'
+            """;
+
+    /**
+     * Each item with its product's current committed stock version (read right after the cancel's
+     * guard: the first attempt's read of the optimistic lock under READ COMMITTED), in sku order.
+     */
+    private static final String ITEMS_WITH_STOCK_VERSION = """
+            SELECT i.sku, i.quantity, p.version
+            FROM order_item i JOIN product p ON p.sku = i.sku
+            WHERE i.order_id = :id
+            ORDER BY i.sku
+            """;
 
     private final JdbcClient jdbc;
 
@@ -86,6 +118,26 @@ public class OrderRepository {
                 .optional()
                 .flatMap(paymentId -> paymentId);
     }
+
+    /** True when this call paid the order; false when it was not PENDING or its deadline had passed. */
+    public boolean markPaid(String id, String paymentId) {
+        return jdbc.sql(MARK_PAID).param("id", id).param("paymentId", paymentId).update() == 1;
+    }
+
+    /** True when this call cancelled the order; false when it was not PENDING (or does not exist). */
+    public boolean markCancelled(String id) {
+        return jdbc.sql(MARK_CANCELLED).param("id", id).update() == 1;
+    }
+
+    public List<StockedItem> itemsWithStockVersion(String orderId) {
+        return jdbc.sql(ITEMS_WITH_STOCK_VERSION)
+                .param("id", orderId)
+                .query((rs, n) -> new StockedItem(rs.getString("sku"), rs.getInt("quantity"), rs.getLong("version")))
+                .list();
+    }
+
+    /** One line of an order, with its product's stock version as read (for an optimistic-lock attempt). */
+    public record StockedItem(String sku, int quantity, long versionRead) {}
 
     private static Order order(ResultSet rs, List<Order.Item> items) throws SQLException {
         return new Order(

@@ -80,15 +80,27 @@ class OrderService {
 
     private Order insert(OrderRequest request, long timeoutMicros, String idempotencyKey) {
         List<Order.Item> items = stock.reserve(request.items());
-        long total = items.stream()
-                .mapToLong(item -> Math.multiplyExact(item.unitPriceCents(), (long) item.quantity()))
-                .reduce(0L, Math::addExact);
+        long total = totalCents(items);
         String id = UUID.randomUUID().toString();
         orders.insert(id, request.customerId(), total, timeoutMicros, idempotencyKey);
         items.forEach(item -> orders.insertItem(id, item));
         Order order = orders.find(id).orElseThrow();
         outbox.orderCreated(order.id(), order.customerId(), order.totalCents(), order.createdAt(), order.expiresAt());
         return order;
+    }
+
+    /**
+     * The sum of price times quantity; a total beyond a {@code long} (a hundred lines near the price and
+     * quantity limits) is the request's fault, a 400 about {@code items}, and rolls the reservation back.
+     */
+    static long totalCents(List<Order.Item> items) {
+        try {
+            return items.stream()
+                    .mapToLong(item -> Math.multiplyExact(item.unitPriceCents(), (long) item.quantity()))
+                    .reduce(0L, Math::addExact);
+        } catch (ArithmeticException overflow) {
+            throw new InvalidRequestException("items", "the order total is too large");
+        }
     }
 
     /** The order's own payment window, within the configured bounds, or the configured one. */

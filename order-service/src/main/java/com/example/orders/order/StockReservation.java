@@ -1,12 +1,11 @@
 package com.example.orders.order;
 
+import com.example.orders.product.ProductRepository;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,24 +14,16 @@ import org.springframework.stereotype.Component;
  * <p>Each line is one guarded decrement ({@code ... WHERE stock >= quantity}): the check and the
  * write are one statement, so two orders can never both take the last unit. Lines are taken in sku
  * order, the same order the expiry worker gives stock back in, so concurrent transactions lock
- * product rows in one order and cannot deadlock each other.
+ * product rows in one order and cannot deadlock each other. The statements are
+ * {@link ProductRepository}'s, the owner of the product table.
  */
 @Component
 class StockReservation {
 
-    private static final String TAKE = """
-            UPDATE product SET stock = stock - :quantity, version = version + 1, updated_at = NOW(3)
-            WHERE sku = :sku AND stock >= :quantity
-            """;
+    private final ProductRepository products;
 
-    private static final String STOCK = "SELECT stock FROM product WHERE sku = :sku";
-
-    private static final String PRICES = "SELECT sku, price_cents FROM product WHERE sku IN (:skus)";
-
-    private final JdbcClient jdbc;
-
-    StockReservation(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    StockReservation(ProductRepository products) {
+        this.products = products;
     }
 
     /** Reserves every line and returns them priced; throws (and the caller rolls back) if any cannot be. */
@@ -41,31 +32,19 @@ class StockReservation {
                 .sorted(Comparator.comparing(OrderRequest.Line::sku))
                 .toList();
         for (OrderRequest.Line line : sorted) {
-            int taken = jdbc.sql(TAKE)
-                    .param("sku", line.sku())
-                    .param("quantity", line.quantity())
-                    .update();
-            if (taken == 0) {
+            if (!products.take(line.sku(), line.quantity())) {
                 throw whyNot(line);
             }
         }
-        Map<String, Long> prices = jdbc
-                .sql(PRICES)
-                .param("skus", sorted.stream().map(OrderRequest.Line::sku).toList())
-                .query((rs, n) -> Map.entry(rs.getString("sku"), rs.getLong("price_cents")))
-                .list()
-                .stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<String, Long> prices =
+                products.prices(sorted.stream().map(OrderRequest.Line::sku).toList());
         return sorted.stream()
                 .map(line -> new Order.Item(line.sku(), line.quantity(), prices.get(line.sku())))
                 .toList();
     }
 
     private RuntimeException whyNot(OrderRequest.Line line) {
-        return jdbc.sql(STOCK)
-                .param("sku", line.sku())
-                .query(Integer.class)
-                .optional()
+        return products.stock(line.sku())
                 .<RuntimeException>map(stock -> new ConflictException(
                         "insufficient-stock",
                         "Not enough stock",

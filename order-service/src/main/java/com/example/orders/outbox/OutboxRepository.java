@@ -4,8 +4,25 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/**
+ * The one owner of the {@code outbox} table in order-service: the appends {@link Outbox} makes in the
+ * business transactions, the relay's locking read and marking, the purge, and the metrics' reads.
+ * (expiry-worker appends its {@code OrderExpired} events through expiry-jdbc's {@code OutboxStatements}.)
+ */
 @Repository
 class OutboxRepository {
+
+    /** deliver_at is copied from the order row, so the delay is computed from the database's clock. */
+    private static final String APPEND_EXPIRY = """
+            INSERT INTO outbox (event_id, event_type, destination, routing_key, payload, deliver_at)
+            SELECT :eventId, :eventType, 'expiry', :routingKey, :payload, expires_at FROM orders WHERE id = :orderId
+            """;
+
+    /** Domain events: published on orders.events as soon as the relay runs. */
+    private static final String APPEND_EVENT = """
+            INSERT INTO outbox (event_id, event_type, destination, routing_key, payload)
+            VALUES (:eventId, :eventType, 'events', :routingKey, :payload)
+            """;
 
     /** SKIP LOCKED: several order-service instances relay disjoint batches (MySQL 8, MariaDB 10.6+). */
     private static final String LOCK_UNSENT = """
@@ -23,10 +40,35 @@ class OutboxRepository {
 
     private static final String BACKLOG = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL";
 
+    private static final String OLDEST_UNSENT_AGE = """
+            SELECT COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)), 0) / 1e6
+            FROM outbox WHERE sent_at IS NULL
+            """;
+
     private final JdbcClient jdbc;
 
     OutboxRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** The expiry message of an order in this transaction; returns the rows written (0: no such order). */
+    int appendExpiry(String eventId, String eventType, String routingKey, String payload, String orderId) {
+        return jdbc.sql(APPEND_EXPIRY)
+                .param("eventId", eventId)
+                .param("eventType", eventType)
+                .param("routingKey", routingKey)
+                .param("payload", payload)
+                .param("orderId", orderId)
+                .update();
+    }
+
+    void appendEvent(String eventId, String eventType, String routingKey, String payload) {
+        jdbc.sql(APPEND_EVENT)
+                .param("eventId", eventId)
+                .param("eventType", eventType)
+                .param("routingKey", routingKey)
+                .param("payload", payload)
+                .update();
     }
 
     List<OutboxMessage> lockUnsent(int limit) {
@@ -53,5 +95,9 @@ class OutboxRepository {
 
     long backlog() {
         return jdbc.sql(BACKLOG).query(Long.class).single();
+    }
+
+    double oldestUnsentAgeSeconds() {
+        return jdbc.sql(OLDEST_UNSENT_AGE).query(Double.class).single();
     }
 }

@@ -7,32 +7,24 @@ import com.example.orders.web.NotFoundException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Marks an order paid. The payment races the expiry worker; both sides are one guarded update of the
- * order row ({@code WHERE status = 'PENDING'}), so the row lock decides and exactly one wins. The
- * payment also requires the deadline not to have passed by the database's clock, the same clock the
- * worker uses to decide the order is due.
+ * order row ({@code WHERE status = 'PENDING'}, {@link OrderRepository#markPaid}), so the row lock
+ * decides and exactly one wins. The payment also requires the deadline not to have passed by the
+ * database's clock, the same clock the worker uses to decide the order is due.
  */
 @Service
 class PaymentService {
 
-    private static final String PAY = """
-            UPDATE orders SET status = 'PAID', payment_id = :paymentId, paid_at = NOW(3)
-            WHERE id = :id AND status = 'PENDING' AND expires_at > NOW(3)
-            """;
-
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
 
-    private final JdbcClient jdbc;
     private final OrderRepository orders;
     private final MeterRegistry meters;
 
-    PaymentService(JdbcClient jdbc, OrderRepository orders, MeterRegistry meters) {
-        this.jdbc = jdbc;
+    PaymentService(OrderRepository orders, MeterRegistry meters) {
         this.orders = orders;
         this.meters = meters;
         // Every series from the start, so a rate over the first refusal of a kind is not lost.
@@ -44,10 +36,9 @@ class PaymentService {
 
     @Transactional
     Order pay(String orderId, String paymentId) {
-        int paid =
-                jdbc.sql(PAY).param("id", orderId).param("paymentId", paymentId).update();
+        boolean paid = orders.markPaid(orderId, paymentId);
         Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
-        if (paid == 1) {
+        if (paid) {
             meters.counter("orders.paid").increment();
             log.info("Order {} PAID by payment {}", orderId, paymentId);
             return order;

@@ -1,11 +1,20 @@
 package com.example.orders.product;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/**
+ * The one owner of the {@code product} table in order-service: every statement on it is here. The
+ * order's reservation ({@code order.StockReservation}) and the cancel's give-back
+ * ({@code cancel.StockRelease}) hold the logic and call these. (expiry-worker gives stock back
+ * through expiry-jdbc's {@code StockStatements}, the same optimistic lock.)
+ */
 @Repository
-class ProductRepository {
+public class ProductRepository {
 
     private static final String UPSERT = """
             INSERT INTO product (sku, name, price_cents, stock, version, updated_at)
@@ -17,6 +26,22 @@ class ProductRepository {
     private static final String VERSION = "SELECT version FROM product WHERE sku = :sku";
 
     private static final String FIND = "SELECT sku, name, price_cents, stock FROM product WHERE sku = :sku";
+
+    /** One order line's guarded decrement: the check and the write are one statement. */
+    private static final String TAKE = """
+            UPDATE product SET stock = stock - :quantity, version = version + 1, updated_at = NOW(3)
+            WHERE sku = :sku AND stock >= :quantity
+            """;
+
+    /** Under the optimistic lock: writes only if the row still holds the version read. */
+    private static final String GIVE_BACK = """
+            UPDATE product SET stock = stock + :quantity, version = version + 1, updated_at = NOW(3)
+            WHERE sku = :sku AND version = :version
+            """;
+
+    private static final String STOCK = "SELECT stock FROM product WHERE sku = :sku";
+
+    private static final String PRICES = "SELECT sku, price_cents FROM product WHERE sku IN (:skus)";
 
     /** What unpaid orders hold of a sku: it comes back into stock if they expire. */
     private static final String HELD_BY_PENDING = """
@@ -38,7 +63,43 @@ class ProductRepository {
                 .param("priceCents", request.priceCents())
                 .param("stock", request.stock())
                 .update();
-        return jdbc.sql(VERSION).param("sku", sku).query(Long.class).single() == 0L;
+        return version(sku) == 0L;
+    }
+
+    /** Takes {@code quantity} of the sku's stock if there is that much; false (nothing written) if not. */
+    public boolean take(String sku, int quantity) {
+        return jdbc.sql(TAKE).param("sku", sku).param("quantity", quantity).update() == 1;
+    }
+
+    /** Gives {@code quantity} back if the row still holds {@code version}; false (nothing written) if not. */
+    public boolean giveBack(String sku, int quantity, long version) {
+        return jdbc.sql(GIVE_BACK)
+                        .param("sku", sku)
+                        .param("quantity", quantity)
+                        .param("version", version)
+                        .update()
+                == 1;
+    }
+
+    /** The current committed version of the sku's row (it must exist). */
+    public long version(String sku) {
+        return jdbc.sql(VERSION).param("sku", sku).query(Long.class).single();
+    }
+
+    /** The stock that can still be ordered; empty for an unknown sku. */
+    public Optional<Integer> stock(String sku) {
+        return jdbc.sql(STOCK).param("sku", sku).query(Integer.class).optional();
+    }
+
+    /** Each known sku's price in cents; unknown skus are left out. */
+    public Map<String, Long> prices(List<String> skus) {
+        return jdbc
+                .sql(PRICES)
+                .param("skus", skus)
+                .query((rs, n) -> Map.entry(rs.getString("sku"), rs.getLong("price_cents")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     long heldByPendingOrders(String sku) {

@@ -51,12 +51,6 @@ final class PaymentSignature {
         return Optional.empty();
     }
 
-    /** What a provider sends; used by the documentation's recipe and by tests. */
-    static String sign(String secret, long timestamp, byte[] body) {
-        return "t=" + timestamp + ",v1="
-                + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), timestamp, body));
-    }
-
     private static byte[] hmac(byte[] secret, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

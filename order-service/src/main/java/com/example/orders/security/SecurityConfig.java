@@ -19,7 +19,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what ({@code ../shared/CONTRACT.md}, "Who may call"): the payment endpoint only with a
+ * Who may call what (README, "Who may call"): the payment endpoint only with a
  * valid {@code Payment-Signature}, every other {@code /api/**} call only with a storefront bearer
  * token; health, info, Prometheus metrics and the OpenAPI description are open. Anything else, and any
  * wrong or missing credential, gets a 401 problem.

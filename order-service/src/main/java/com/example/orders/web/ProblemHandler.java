@@ -59,11 +59,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .toList());
     }
 
-    @ExceptionHandler(ArithmeticException.class)
-    ProblemDetail overflow(ArithmeticException e) {
-        return invalid(List.of(fieldError("items", "the order total is too large")));
-    }
-
     /** Anything else is a 500, except the database being unreachable: a 503 the client may retry. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {

@@ -5,20 +5,50 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayTransport;
+import com.example.orders.contracts.Topology;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The plugin probe against this project's real broker, stock RabbitMQ without the
- * delayed-message-exchange plugin. (Where the plugin is present, see DelayedExchangeContainerIT.)
+ * The plugin probe against the test broker, whichever kind it is: stock RabbitMQ (this project's
+ * local one) or one with the delayed-message-exchange plugin. What the broker offers is asked of it
+ * independently of the code under test ({@link #brokerHasThePlugin}), and each test expects the
+ * answer that fits. (The plugin path end to end: PluginBrokerContainerIT, DelayedExchangeContainerIT.)
  */
 class DelayTransportsIT {
 
     private final CachingConnectionFactory connections = connections();
+
+    @BeforeEach
+    void workQueue() {
+        declareWorkQueue(new RabbitAdmin(connections));
+    }
+
+    /** What order-service's topology declares and the plugin's exchange is bound to: the work queue. */
+    static void declareWorkQueue(RabbitAdmin admin) {
+        DirectExchange expiry = new DirectExchange(Topology.EXPIRY_EXCHANGE);
+        Queue work = QueueBuilder.durable(Topology.EXPIRY_QUEUE)
+                .withArguments(Topology.expiryQueueArguments())
+                .build();
+        admin.declareExchange(expiry);
+        admin.declareQueue(work);
+        admin.declareBinding(BindingBuilder.bind(work).to(expiry).with(Topology.EXPIRE_KEY));
+    }
 
     @AfterEach
     void close() {
@@ -26,22 +56,28 @@ class DelayTransportsIT {
     }
 
     @Test
-    void autoFallsBackToDeadLetterTtlAndTheSharedConnectionSurvivesTheProbe() {
+    void autoPicksWhatTheBrokerOffersAndTheSharedConnectionSurvivesTheProbe() throws Exception {
         var transports = new DelayTransports(properties(DelayTransport.AUTO), connections);
 
-        assertThat(transports.active()).isEqualTo(DelayTransport.DEAD_LETTER_TTL);
+        assertThat(transports.active())
+                .isEqualTo(brokerHasThePlugin() ? DelayTransport.DELAYED_EXCHANGE : DelayTransport.DEAD_LETTER_TTL);
 
-        // The broker answered the probe with a connection error; only the probe's connection may die.
+        // Without the plugin the broker answered the probe with a connection error; only the probe's
+        // connection may die.
         var admin = new RabbitAdmin(connections);
         String queue = admin.declareQueue().getName();
         assertThat(admin.getQueueInfo(queue)).isNotNull();
     }
 
     @Test
-    void explicitDelayedExchangeOnABrokerWithoutThePluginFailsNamingThePlugin() {
+    void explicitDelayedExchangeUsesThePluginOrFailsNamingIt() throws Exception {
         var transports = new DelayTransports(properties(DelayTransport.DELAYED_EXCHANGE), connections);
 
-        assertThatThrownBy(transports::active).hasMessageContaining("rabbitmq_delayed_message_exchange");
+        if (brokerHasThePlugin()) {
+            assertThat(transports.active()).isEqualTo(DelayTransport.DELAYED_EXCHANGE);
+        } else {
+            assertThatThrownBy(transports::active).hasMessageContaining("rabbitmq_delayed_message_exchange");
+        }
     }
 
     @Test
@@ -62,10 +98,29 @@ class DelayTransportsIT {
             var transports = new DelayTransports(properties(DelayTransport.AUTO), unreachable);
             assertThatThrownBy(transports::active).isInstanceOf(RuntimeException.class);
             var info = new org.springframework.boot.actuate.info.Info.Builder();
-            transports.contribute(info);
+            new DelayTransportReport(transports).contribute(info);
             assertThat(info.build().getDetails().toString()).contains("undecided");
         } finally {
             unreachable.destroy();
+        }
+    }
+
+    /**
+     * Whether the broker knows the plugin's exchange type, asked on a connection of its own: declaring
+     * an exchange of an unknown type is a connection error, so it must not be the shared one.
+     */
+    static boolean brokerHasThePlugin() throws Exception {
+        var probe = connections();
+        try (Connection connection = probe.getRabbitConnectionFactory().newConnection("delay-transports-it")) {
+            Channel channel = connection.createChannel();
+            String name = "delay-transports-it-" + UUID.randomUUID();
+            channel.exchangeDeclare(name, "x-delayed-message", false, true, Map.of("x-delayed-type", "direct"));
+            channel.exchangeDelete(name);
+            return true;
+        } catch (IOException | ShutdownSignalException e) {
+            return false;
+        } finally {
+            probe.destroy();
         }
     }
 

@@ -3,6 +3,7 @@ package com.example.orders.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.orders.security.SliceSecurity;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,11 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.testcontainers.containers.ComposeContainer;
@@ -64,7 +62,8 @@ class DelayedExchangeContainerIT {
     @Test
     void composeStackPlacesPaysCancelsAndExpiresOrdersThroughThePlugin() throws Exception {
         // auto found the plugin in the compose broker
-        assertThat(get("/actuator/info").path("delayTransport").asString()).isEqualTo("delayed-exchange");
+        assertThat(get("/actuator/info").path("delayTransport").path("active").asString())
+                .isEqualTo("delayed-exchange");
         String sku = "compose-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(send("PUT", "/api/products/" + sku, "{\"name\":\"Mug\",\"priceCents\":1250,\"stock\":10}", Map.of())
                         .statusCode())
@@ -80,7 +79,11 @@ class DelayedExchangeContainerIT {
                                 "POST",
                                 "/api/orders/" + paid + "/payment",
                                 payment,
-                                Map.of("Payment-Signature", "t=" + t + ",v1=" + hmac(t + "." + payment)))
+                                Map.of(
+                                        "Payment-Signature",
+                                        "t=" + t + ",v1="
+                                                + SliceSecurity.hmac(
+                                                        SECRET, t, payment.getBytes(StandardCharsets.UTF_8))))
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send("POST", "/api/orders/" + cancelled + "/cancel", null, Map.of())
@@ -141,12 +144,6 @@ class DelayedExchangeContainerIT {
         }
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String hmac(String signed) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     static boolean composeAvailable() {

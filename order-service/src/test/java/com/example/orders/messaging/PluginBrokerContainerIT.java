@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.Queue;
@@ -50,13 +48,7 @@ class PluginBrokerContainerIT {
         connections.setPassword("order-service-dev");
         connections.setVirtualHost("orders");
         var admin = new RabbitAdmin(connections);
-        DirectExchange expiry = new DirectExchange(Topology.EXPIRY_EXCHANGE);
-        Queue work = QueueBuilder.durable(Topology.EXPIRY_QUEUE)
-                .withArguments(Topology.expiryQueueArguments())
-                .build();
-        admin.declareExchange(expiry);
-        admin.declareQueue(work);
-        admin.declareBinding(BindingBuilder.bind(work).to(expiry).with(Topology.EXPIRE_KEY));
+        DelayTransportsIT.declareWorkQueue(admin);
 
         var transports = new DelayTransports(DelayTransportsIT.properties(DelayTransport.AUTO), connections);
         assertThat(transports.active()).isEqualTo(DelayTransport.DELAYED_EXCHANGE);

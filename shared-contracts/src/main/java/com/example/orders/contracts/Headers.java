@@ -9,10 +9,10 @@ public final class Headers {
     /** How many times the worker has republished this expiry message (absent on the first delivery). */
     public static final String REPUBLISH_COUNT = "x-expiry-republish-count";
 
-    /** Why the worker republished it: {@code lock-conflict}, {@code early} or {@code transient-failure}. */
+    /** Why the worker republished it: a {@link RepublishReason} code, e.g. {@code lock-conflict}. */
     public static final String REPUBLISH_REASON = "x-expiry-republish-reason";
 
-    /** Why a message is in the dead-letter queue, as a short stable code. */
+    /** Why a message is in the dead-letter queue: a {@link DeadLetterReason} code, e.g. {@code malformed}. */
     public static final String DEAD_LETTER_REASON = "x-dead-letter-reason";
 
     /** Human-readable detail of the dead-letter reason. */

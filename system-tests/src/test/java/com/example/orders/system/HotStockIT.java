@@ -50,6 +50,9 @@ class HotStockIT {
                 .until(() -> ids.stream().allMatch(id -> api.status(id).equals("EXPIRED")));
         assertThat(api.stock(sku)).isEqualTo(1000);
         assertThat(api.workerMetric("orders_expiry_dead_lettered_total")).isEqualTo(deadBefore);
+        assertThat(api.workerMetric("orders_expiry_stock_conflicts_total") - conflictsBefore)
+                .as("optimistic-lock conflicts on the one stock row: the expiries did fight over it")
+                .isPositive();
         System.out.printf(
                 "hot stock: %d orders, %.0f optimistic-lock conflicts, %.0f republishes so far%n",
                 ORDERS,

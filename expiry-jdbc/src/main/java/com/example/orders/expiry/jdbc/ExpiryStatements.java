@@ -87,7 +87,7 @@ public final class ExpiryStatements {
         this.outbox = new OutboxStatements(payload);
     }
 
-    /** One order, the card's transaction: guarded update first, then its stock, then its event. */
+    /** One order, one transaction: guarded update first, then its stock, then its event. */
     public ExpiryOutcome expireOne(Connection c, String orderId) throws SQLException {
         try (PreparedStatement mark = c.prepareStatement(MARK_EXPIRED)) {
             mark.setString(1, orderId);
