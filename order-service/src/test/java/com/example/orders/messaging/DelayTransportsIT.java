@@ -78,7 +78,8 @@ class DelayTransportsIT {
                 new OrdersProperties.Outbox(Duration.ofMillis(100), 100, Duration.ofSeconds(5)),
                 List.of("token"),
                 List.of("secret"),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                new OrdersProperties.Database(Duration.ofSeconds(10)));
     }
 
     static CachingConnectionFactory connections() {
