@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param paymentSecrets HMAC secrets a payment provider may sign with (several, to rotate)
  * @param paymentSignatureTolerance how far a signature's timestamp may be from now
  * @param database how long a request waits for a pooled connection while the database answers
+ * @param warmUp what the service runs through before it reports UP
  */
 @ConfigurationProperties("orders")
 @Validated
@@ -38,7 +39,8 @@ public record OrdersProperties(
         List<String> paymentSecrets,
 
         @NotNull Duration paymentSignatureTolerance,
-        @NotNull Database database) {
+        @NotNull Database database,
+        @NotNull WarmUp warmUp) {
 
     /**
      * @param pollInterval pause between relay runs when the outbox is empty
@@ -53,4 +55,7 @@ public record OrdersProperties(
      *     {@code connection-timeout})
      */
     public record Database(@NotNull Duration busyWait) {}
+
+    /** @param requests requests the service sends itself before it reports UP (0: none; see warmup/WarmUp) */
+    public record WarmUp(int requests) {}
 }

@@ -79,7 +79,8 @@ class DelayTransportsIT {
                 List.of("token"),
                 List.of("secret"),
                 Duration.ofMinutes(5),
-                new OrdersProperties.Database(Duration.ofSeconds(10)));
+                new OrdersProperties.Database(Duration.ofSeconds(10)),
+                new OrdersProperties.WarmUp(0));
     }
 
     static CachingConnectionFactory connections() {
