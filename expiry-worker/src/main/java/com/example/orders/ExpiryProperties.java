@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param confirmTimeout how long to wait for the broker to confirm a republish
  * @param batchSize ready messages a consumer takes into one expiry transaction at most
  * @param batchWait how long a consumer waits for one more message before it runs the batch it has
+ * @param warmUpBatches batches of unknown orders run through the expiry code before consuming (0: none)
  */
 @ConfigurationProperties("expiry")
 public record ExpiryProperties(
@@ -34,4 +35,5 @@ public record ExpiryProperties(
         Duration schemaWait,
         Duration confirmTimeout,
         int batchSize,
-        Duration batchWait) {}
+        Duration batchWait,
+        int warmUpBatches) {}

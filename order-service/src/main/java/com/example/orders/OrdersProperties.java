@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param storefrontTokens bearer tokens a storefront may call {@code /api/**} with (several, to rotate)
  * @param paymentSecrets HMAC secrets a payment provider may sign with (several, to rotate)
  * @param paymentSignatureTolerance how far a signature's timestamp may be from now
+ * @param database how long a request waits for a pooled connection while the database answers
+ * @param warmUp what the service runs through before it reports UP
  */
 @ConfigurationProperties("orders")
 @Validated
@@ -36,7 +38,9 @@ public record OrdersProperties(
         @NotEmpty(message = "set ORDERS_PAYMENT_SECRETS (comma-separated)")
         List<String> paymentSecrets,
 
-        @NotNull Duration paymentSignatureTolerance) {
+        @NotNull Duration paymentSignatureTolerance,
+        @NotNull Database database,
+        @NotNull WarmUp warmUp) {
 
     /**
      * @param pollInterval pause between relay runs when the outbox is empty
@@ -44,4 +48,14 @@ public record OrdersProperties(
      * @param confirmTimeout how long to wait for the broker's confirms before retrying the batch
      */
     public record Outbox(Duration pollInterval, int batchSize, Duration confirmTimeout) {}
+
+    /**
+     * @param busyWait how long in all a request waits for a connection while every pooled one is in
+     *     use and the database answers (an unreachable database is answered 503 after the pool's own
+     *     {@code connection-timeout})
+     */
+    public record Database(@NotNull Duration busyWait) {}
+
+    /** @param requests requests the service sends itself before it reports UP (0: none; see warmup/WarmUp) */
+    public record WarmUp(int requests) {}
 }

@@ -1,6 +1,7 @@
 package com.example.orders.schema;
 
 import com.example.orders.ExpiryProperties;
+import com.example.orders.expiry.ExpiryWarmUp;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -34,11 +35,17 @@ public class SchemaGate implements ApplicationRunner, HealthIndicator {
     private final JdbcClient jdbc;
     private final RabbitListenerEndpointRegistry listeners;
     private final Duration patience;
+    private final ExpiryWarmUp warmUp;
     private volatile boolean ready;
     private volatile String waitingFor = "not checked yet";
 
-    SchemaGate(JdbcClient jdbc, RabbitListenerEndpointRegistry listeners, ExpiryProperties properties) {
+    SchemaGate(
+            JdbcClient jdbc,
+            RabbitListenerEndpointRegistry listeners,
+            ExpiryProperties properties,
+            ExpiryWarmUp warmUp) {
         this.jdbc = jdbc;
+        this.warmUp = warmUp;
         this.listeners = listeners;
         this.patience = properties.schemaWait();
     }
@@ -59,6 +66,8 @@ public class SchemaGate implements ApplicationRunner, HealthIndicator {
             log.warn("Waiting for order-service to apply schema version {}: {}", REQUIRED_VERSION, waitingFor);
             Thread.sleep(2_000);
         }
+        waitingFor = "warm-up";
+        warmUp.run();
         ready = true;
         listeners.getListenerContainers().forEach(container -> container.start());
         log.info("Schema version {} is in place; consuming expiry messages", REQUIRED_VERSION);

@@ -22,6 +22,7 @@ public final class TestProperties {
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(5),
                 100,
-                Duration.ofMillis(10));
+                Duration.ofMillis(10),
+                100);
     }
 }

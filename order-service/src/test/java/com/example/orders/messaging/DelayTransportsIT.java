@@ -133,7 +133,9 @@ class DelayTransportsIT {
                 new OrdersProperties.Outbox(Duration.ofMillis(100), 100, Duration.ofSeconds(5)),
                 List.of("token"),
                 List.of("secret"),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                new OrdersProperties.Database(Duration.ofSeconds(10)),
+                new OrdersProperties.WarmUp(0));
     }
 
     static CachingConnectionFactory connections() {

@@ -1,0 +1,69 @@
+package com.example.orders.expiry;
+
+import static com.example.orders.expiry.ItDatabase.DB_PASSWORD;
+import static com.example.orders.expiry.ItDatabase.DB_URL;
+import static com.example.orders.expiry.ItDatabase.DB_USER;
+import static com.example.orders.expiry.ItDatabase.RABBIT_HOST;
+import static com.example.orders.expiry.ItDatabase.RABBIT_VHOST;
+import static com.example.orders.expiry.ItDatabase.order;
+import static com.example.orders.expiry.ItDatabase.product;
+import static com.example.orders.expiry.ItDatabase.reset;
+import static com.example.orders.expiry.ItDatabase.single;
+import static com.example.orders.expiry.ItDatabase.status;
+import static com.example.orders.expiry.ItDatabase.stock;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.orders.contracts.Topology;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Against the real database and broker: the worker's warm-up runs the expiry code on orders that do
+ * not exist and leaves every real order, its stock and the queues as they were, a due one included.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ExpiryWarmUpIT {
+
+    @Autowired
+    ExpiryWarmUp warmUp;
+
+    @DynamicPropertySource
+    static void itStack(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DB_URL);
+        registry.add("spring.datasource.username", () -> DB_USER);
+        registry.add("spring.datasource.password", () -> DB_PASSWORD);
+        registry.add("spring.rabbitmq.host", () -> RABBIT_HOST);
+        registry.add("spring.rabbitmq.virtual-host", () -> RABBIT_VHOST);
+        registry.add("expiry.sweep-interval", () -> "1h");
+        registry.add("expiry.warm-up-batches", () -> 20);
+    }
+
+    @BeforeAll
+    static void emptyStack() throws Exception {
+        reset();
+    }
+
+    @Test
+    void theWarmUpLeavesADueUnpaidOrderItsStockTheOutboxAndTheDeadLetterQueueAlone() throws Exception {
+        product("warm-up-it-mug", 10);
+        String due = order("warm-up-it-mug", 3, "PENDING", -5);
+
+        warmUp.run();
+
+        assertThat(status(due)).as("a real due order, left to its own message").isEqualTo("PENDING");
+        assertThat(stock("warm-up-it-mug")).isEqualTo(7);
+        assertThat(single("SELECT COUNT(*) FROM outbox")).isEqualTo("0");
+        try (var broker = ItDatabase.broker();
+                var channel = broker.createChannel()) {
+            assertThat(channel.messageCount(Topology.DEAD_LETTER_QUEUE))
+                    .as("warm-up orders dead-lettered")
+                    .isZero();
+        }
+    }
+}
