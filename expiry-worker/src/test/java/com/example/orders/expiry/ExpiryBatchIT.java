@@ -61,11 +61,7 @@ class ExpiryBatchIT {
 
     @DynamicPropertySource
     static void itStack(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DB_URL);
-        registry.add("spring.datasource.username", () -> DB_USER);
-        registry.add("spring.datasource.password", () -> DB_PASSWORD);
-        registry.add("spring.rabbitmq.host", () -> RABBIT_HOST);
-        registry.add("spring.rabbitmq.virtual-host", () -> RABBIT_VHOST);
+        ItDatabase.register(registry);
         registry.add("expiry.stock-attempts", () -> 1);
         registry.add("expiry.sweep-interval", () -> "1h");
         registry.add("expiry.sweep-grace", () -> "1s");

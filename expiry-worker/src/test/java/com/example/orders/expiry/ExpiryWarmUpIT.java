@@ -1,10 +1,5 @@
 package com.example.orders.expiry;
 
-import static com.example.orders.expiry.ItDatabase.DB_PASSWORD;
-import static com.example.orders.expiry.ItDatabase.DB_URL;
-import static com.example.orders.expiry.ItDatabase.DB_USER;
-import static com.example.orders.expiry.ItDatabase.RABBIT_HOST;
-import static com.example.orders.expiry.ItDatabase.RABBIT_VHOST;
 import static com.example.orders.expiry.ItDatabase.order;
 import static com.example.orders.expiry.ItDatabase.product;
 import static com.example.orders.expiry.ItDatabase.reset;
@@ -35,11 +30,7 @@ class ExpiryWarmUpIT {
 
     @DynamicPropertySource
     static void itStack(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DB_URL);
-        registry.add("spring.datasource.username", () -> DB_USER);
-        registry.add("spring.datasource.password", () -> DB_PASSWORD);
-        registry.add("spring.rabbitmq.host", () -> RABBIT_HOST);
-        registry.add("spring.rabbitmq.virtual-host", () -> RABBIT_VHOST);
+        ItDatabase.register(registry);
         registry.add("expiry.sweep-interval", () -> "1h");
         registry.add("expiry.warm-up-batches", () -> 20);
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,6 +35,15 @@ final class ItDatabase {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ItDatabase() {}
+
+    /** Points a Spring test context of the worker at this database and broker. */
+    static void register(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DB_URL);
+        registry.add("spring.datasource.username", () -> DB_USER);
+        registry.add("spring.datasource.password", () -> DB_PASSWORD);
+        registry.add("spring.rabbitmq.host", () -> RABBIT_HOST);
+        registry.add("spring.rabbitmq.virtual-host", () -> RABBIT_VHOST);
+    }
 
     /** Empties the database and the vhost's expiry queues, then applies order-service's schema. */
     static void reset() throws Exception {
