@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * start"). Before it consumes, the worker runs its own expiry code on orders that do not exist:
  * {@code OrderCreated} bodies read as the listener reads them, the batch and the one-order
  * transactions on their ids (every statement finds nothing, nothing is written). The listener's
- * decision step is left out: for an unknown order it would dead-letter the message.
+ * decision step is left out: for an unknown order it would dead-letter the message. A worker that
+ * starts with due messages already waiting skips it: those warm the same code while doing the work,
+ * and a warm-up would only make them later.
  * {@code expiry.warm-up-batches} sets how many batches (0: none).
  */
 @Component
@@ -32,18 +34,31 @@ public class ExpiryWarmUp {
     private final JsonMapper json;
     private final int batches;
     private final int batchSize;
+    private final QueueBacklog backlog;
 
-    ExpiryWarmUp(ExpiryHandler handler, ExpiryTransaction expiry, JsonMapper json, ExpiryProperties properties) {
+    ExpiryWarmUp(
+            ExpiryHandler handler,
+            ExpiryTransaction expiry,
+            JsonMapper json,
+            QueueBacklog backlog,
+            ExpiryProperties properties) {
         this.handler = handler;
+        this.backlog = backlog;
         this.expiry = expiry;
         this.json = json;
         this.batches = properties.warmUpBatches();
         this.batchSize = Math.max(2, properties.batchSize());
     }
 
-    public void run() {
+    /** True if it warmed up; false when told not to or when due messages are already waiting. */
+    public boolean run() {
         if (batches <= 0) {
-            return;
+            return false;
+        }
+        long waiting = backlog.waiting();
+        if (waiting > 0) {
+            log.info("No warm-up: {} due expiry messages are already waiting", waiting);
+            return false;
         }
         long started = System.nanoTime();
         MessageProperties properties = new MessageProperties();
@@ -64,5 +79,6 @@ public class ExpiryWarmUp {
                 batches,
                 batchSize,
                 (System.nanoTime() - started) / 1_000_000);
+        return true;
     }
 }

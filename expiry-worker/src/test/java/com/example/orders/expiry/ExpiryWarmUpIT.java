@@ -7,10 +7,14 @@ import static com.example.orders.expiry.ItDatabase.single;
 import static com.example.orders.expiry.ItDatabase.status;
 import static com.example.orders.expiry.ItDatabase.stock;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.Topology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -27,6 +31,12 @@ class ExpiryWarmUpIT {
 
     @Autowired
     ExpiryWarmUp warmUp;
+
+    @Autowired
+    RabbitListenerEndpointRegistry listeners;
+
+    @Autowired
+    RabbitTemplate rabbit;
 
     @DynamicPropertySource
     static void itStack(DynamicPropertyRegistry registry) {
@@ -45,16 +55,39 @@ class ExpiryWarmUpIT {
         product("warm-up-it-mug", 10);
         String due = order("warm-up-it-mug", 3, "PENDING", -5);
 
-        warmUp.run();
+        String outboxBefore = single("SELECT COUNT(*) FROM outbox");
+
+        assertThat(warmUp.run()).as("warmed up").isTrue();
 
         assertThat(status(due)).as("a real due order, left to its own message").isEqualTo("PENDING");
         assertThat(stock("warm-up-it-mug")).isEqualTo(7);
-        assertThat(single("SELECT COUNT(*) FROM outbox")).isEqualTo("0");
+        assertThat(single("SELECT COUNT(*) FROM outbox")).as("messages written").isEqualTo(outboxBefore);
         try (var broker = ItDatabase.broker();
                 var channel = broker.createChannel()) {
             assertThat(channel.messageCount(Topology.DEAD_LETTER_QUEUE))
                     .as("warm-up orders dead-lettered")
                     .isZero();
         }
+    }
+
+    @Test
+    void aWorkerThatStartsWithDueMessagesWaitingSkipsItsWarmUpAndExpiresThem() throws Exception {
+        product("warm-up-it-cup", 10);
+        String due = order("warm-up-it-cup", 2, "PENDING", -5);
+        listeners.getListenerContainers().forEach(container -> container.stop());
+        try {
+            rabbit.send("", Topology.EXPIRY_QUEUE, new Message(ItDatabase.orderCreated(due)));
+            await().untilAsserted(() -> {
+                try (var broker = ItDatabase.broker();
+                        var channel = broker.createChannel()) {
+                    assertThat(channel.messageCount(Topology.EXPIRY_QUEUE)).isPositive();
+                }
+            });
+            assertThat(warmUp.run()).as("warmed up with a due message waiting").isFalse();
+        } finally {
+            listeners.getListenerContainers().forEach(container -> container.start());
+        }
+        await().untilAsserted(() -> assertThat(status(due)).isEqualTo("EXPIRED"));
+        assertThat(stock("warm-up-it-cup")).isEqualTo(10);
     }
 }
