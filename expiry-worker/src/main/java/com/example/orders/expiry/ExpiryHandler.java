@@ -39,18 +39,21 @@ class ExpiryHandler {
     private final ExpiryProperties properties;
     private final MeterRegistry meters;
     private final Counter expiredByMessage;
+    private final LateDeliveries late;
 
     ExpiryHandler(
             ExpiryTransaction expiry,
             Republisher republisher,
             JsonMapper json,
             ExpiryProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            LateDeliveries late) {
         this.expiry = expiry;
         this.republisher = republisher;
         this.json = json;
         this.properties = properties;
         this.meters = meters;
+        this.late = late;
         this.expiredByMessage = meters.counter("orders.expired", "trigger", "message");
     }
 
@@ -119,6 +122,7 @@ class ExpiryHandler {
     void decide(Message message, String orderId, ExpiryOutcome outcome) {
         if (outcome instanceof ExpiryOutcome.Expired expired) {
             expiredByMessage.increment();
+            late.expired(expired.latenessMillis());
             // DEBUG, not INFO: one line per expired order is thousands a second in a burst; the
             // orders_expired_total counter and the lateness histogram say the same to an operator.
             log.debug("Order {} expired {} ms after its deadline; stock restored", orderId, expired.latenessMillis());

@@ -31,13 +31,19 @@ import org.springframework.transaction.TransactionException;
  *   <li>it does nothing while the work queue or the retry queue holds ready messages (a burst being
  *       drained, retries pending): the order's message is most likely among them, and the sweep would
  *       only compete with the listener for the same rows;
- *   <li>an order must be seen overdue at two consecutive runs, with those queues empty at both: a
+ *   <li>it does nothing while late messages keep arriving: when, since its last run, the listener has
+ *       expired an order more than the grace after its deadline ({@link LateDeliveries}), the
+ *       delivery path is behind (the delay cascade still dead-lettering a burst into the work queue,
+ *       which then looks empty because the listener keeps up with the trickle; a broker catching up
+ *       after an outage), and the overdue orders' messages are most likely on their way;
+ *   <li>an order must be seen overdue at two consecutive runs, with neither of the above at both: a
  *       message already delivered to a consumer (prefetched, not yet acked, which a queue's ready
  *       count does not show) has had a whole sweep interval to be handled by then.
  * </ol>
  *
  * A lost message is thus rescued at most grace + two intervals after the deadline (20 s by default)
- * once the queues are quiet. Safe with several workers: the guard lets exactly one of them expire an
+ * once the queues are quiet and no late message came. A lost message among a burst that drains late
+ * waits for the drain to end; one lost while the rest arrive on time is rescued as before. Safe with several workers: the guard lets exactly one of them expire an
  * order.
  */
 @Component
@@ -48,22 +54,26 @@ class ExpirySweep {
     private final ExpiryRepository orders;
     private final ExpiryTransaction expiry;
     private final QueueBacklog backlog;
+    private final LateDeliveries late;
     private final SchemaGate schema;
     private final ExpiryProperties properties;
     private final Counter rescued;
     private final Counter expired;
     private Set<String> seenLastRun = Set.of();
+    private long lateAtLastRun;
 
     ExpirySweep(
             ExpiryRepository orders,
             ExpiryTransaction expiry,
             QueueBacklog backlog,
+            LateDeliveries late,
             SchemaGate schema,
             ExpiryProperties properties,
             MeterRegistry meters) {
         this.orders = orders;
         this.expiry = expiry;
         this.backlog = backlog;
+        this.late = late;
         this.schema = schema;
         this.properties = properties;
         this.rescued = meters.counter("orders.expiry.sweep.rescued");
@@ -75,10 +85,13 @@ class ExpirySweep {
         if (!schema.ready()) {
             return;
         }
+        long lateSoFar = late.count();
+        boolean lateArriving = lateSoFar != lateAtLastRun;
+        lateAtLastRun = lateSoFar;
         try {
             long waiting = backlog.waiting();
-            if (waiting > 0) {
-                log.debug("Sweep deferred: {} expiry messages are still queued", waiting);
+            if (waiting > 0 || lateArriving) {
+                log.debug("Sweep deferred: {} expiry messages queued, late ones arriving: {}", waiting, lateArriving);
                 seenLastRun = Set.of();
                 return;
             }
@@ -88,8 +101,8 @@ class ExpirySweep {
             Set<String> seen = new HashSet<>(overdue);
             lost.forEach(seen::remove);
             seenLastRun = seen;
-            if (lost.isEmpty() || backlog.waiting() > 0) {
-                return; // nothing seen twice, or messages came due meanwhile
+            if (lost.isEmpty() || backlog.waiting() > 0 || late.count() != lateAtLastRun) {
+                return; // nothing seen twice, or messages came due or late meanwhile
             }
             for (int from = 0; from < lost.size(); from += properties.batchSize()) {
                 rescue(lost.subList(from, Math.min(lost.size(), from + properties.batchSize())));

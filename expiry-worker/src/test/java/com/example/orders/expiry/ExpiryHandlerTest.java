@@ -34,8 +34,14 @@ class ExpiryHandlerTest {
 
     private final ExpiryTransaction expiry = mock(ExpiryTransaction.class);
     private final Republisher republisher = mock(Republisher.class);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ExpiryHandler handler = new ExpiryHandler(
-            expiry, republisher, JsonMapper.builder().build(), TestProperties.defaults(), new SimpleMeterRegistry());
+            expiry,
+            republisher,
+            JsonMapper.builder().build(),
+            TestProperties.defaults(),
+            meters,
+            new LateDeliveries(TestProperties.defaults(), meters));
 
     private static Message message(Integer republishCount) {
         var builder = MessageBuilder.withBody(("{\"schemaVersion\":1,\"eventId\":\"" + java.util.UUID.randomUUID()

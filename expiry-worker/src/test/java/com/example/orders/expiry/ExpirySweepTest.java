@@ -25,8 +25,9 @@ class ExpirySweepTest {
     private final QueueBacklog backlog = mock(QueueBacklog.class);
     private final SchemaGate schema = mock(SchemaGate.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final LateDeliveries late = new LateDeliveries(TestProperties.defaults(), meters);
     private final ExpirySweep sweep =
-            new ExpirySweep(orders, expiry, backlog, schema, TestProperties.defaults(), meters);
+            new ExpirySweep(orders, expiry, backlog, late, schema, TestProperties.defaults(), meters);
 
     @BeforeEach
     void schemaIsThere() {
@@ -69,5 +70,37 @@ class ExpirySweepTest {
 
         verify(expiry, never()).expireBatch(anyList());
         assertThat(meters.counter("orders.expiry.sweep.rescued").count()).isZero();
+    }
+
+    @Test
+    void orderWhoseMessageIsStillComingLateIsNotCountedAsLost() {
+        // A burst the delay cascade dead-letters slower than the listener drains it: the work queue
+        // looks empty, but messages keep arriving after the grace. They are late, not lost.
+        when(orders.overdue(anyLong(), anyInt())).thenReturn(List.of("still-in-the-cascade"));
+
+        sweep.sweep(); // seen once
+        late.expired(12_000); // the listener expired another order of the burst 12 s late
+        sweep.sweep(); // late messages are arriving: leaves it
+        late.expired(15_000);
+        sweep.sweep();
+
+        verify(expiry, never()).expireBatch(anyList());
+        assertThat(meters.counter("orders.expiry.sweep.rescued").count()).isZero();
+    }
+
+    @Test
+    void lostMessageIsRescuedOnceLateMessagesStopComing() {
+        when(orders.overdue(anyLong(), anyInt())).thenReturn(List.of("lost"));
+        when(expiry.expireBatch(anyList())).thenReturn(java.util.Map.of("lost", new ExpiryOutcome.Expired(25_000)));
+
+        late.expired(11_000);
+        sweep.sweep(); // late ones arriving
+        late.expired(300); // on time: not late
+        sweep.sweep(); // seen once
+        sweep.sweep(); // seen twice, nothing late came between
+
+        verify(expiry).expireBatch(List.of("lost"));
+        assertThat(meters.counter("orders.expiry.sweep.rescued").count()).isEqualTo(1);
+        assertThat(meters.counter("orders.expiry.late.deliveries").count()).isEqualTo(1);
     }
 }
