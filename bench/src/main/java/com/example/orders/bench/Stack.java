@@ -71,12 +71,18 @@ final class Stack implements AutoCloseable {
         settings.putAll(common);
         settings.remove("SPRING_DATASOURCE_PASSWORD");
         settings.put("heap", "-Xmx" + heap);
-        List<String> orderJvm = new ArrayList<>(List.of("-Xmx" + heap));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        String jvmOptions = options.get("jvm", "").trim(); // both services, e.g. to compare JIT settings
+        if (!jvmOptions.isEmpty()) {
+            jvm.addAll(List.of(jvmOptions.split("\\s+")));
+            settings.put("jvm", jvmOptions);
+        }
+        List<String> orderJvm = new ArrayList<>(jvm);
         if (!jfr.isBlank()) {
             orderJvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
             settings.put("order-service JFR", jfr);
         }
-        List<String> workerJvm = new ArrayList<>(List.of("-Xmx" + heap));
+        List<String> workerJvm = new ArrayList<>(jvm);
         String workerJfr = options.get("worker-jfr", "");
         if (!workerJfr.isBlank()) {
             workerJvm.add("-XX:StartFlightRecording=filename=" + workerJfr + ",settings=profile");

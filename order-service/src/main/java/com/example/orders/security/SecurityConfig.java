@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -29,6 +30,17 @@ class SecurityConfig {
 
     private static final RequestMatcher PAYMENT =
             PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/api/orders/{id}/payment");
+
+    /**
+     * Spring Security would otherwise wrap each of its ~15 filters in an observation of its own on
+     * every request: the largest single item in a profile of a cold start under load, and still 2-3%
+     * of a request thread's CPU with those observations disabled by property (the wrapping stays).
+     * {@code http.server.requests} is unaffected.
+     */
+    @Bean
+    SecurityObservationSettings noFilterObservations() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, OrdersProperties properties, ReplayGuard replays, JsonMapper json)
