@@ -8,6 +8,7 @@ import com.example.orders.testsupport.Metrics;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,19 +202,14 @@ final class Burst {
                         }
                         continue;
                     }
-                    DelayCascade.Route route = DelayCascade.route(
-                            Math.max(1, atMillis - System.currentTimeMillis()), DelayCascade.EXPIRY_DESTINATION);
-                    publish.basicPublish(
-                            route.exchange(), route.routingKey(), delivery.getProperties(), delivery.getBody());
+                    republish(publish, delivery, atMillis);
                     if (++moved % 500 == 0) {
                         publish.waitForConfirmsOrDie(30_000);
                     }
                 }
                 consume.basicCancel(consumer);
                 for (Delivery late; (late = taken.poll()) != null; moved++) { // delivered before the cancel
-                    DelayCascade.Route route = DelayCascade.route(
-                            Math.max(1, atMillis - System.currentTimeMillis()), DelayCascade.EXPIRY_DESTINATION);
-                    publish.basicPublish(route.exchange(), route.routingKey(), late.getProperties(), late.getBody());
+                    republish(publish, late, atMillis);
                 }
             }
             publish.waitForConfirmsOrDie(30_000);
@@ -221,5 +217,12 @@ final class Burst {
             consume.close();
         }
         return moved;
+    }
+
+    /** Into the cascade again, body and headers unchanged, with the delay that ends at {@code atMillis}. */
+    private static void republish(Channel publish, Delivery delivery, long atMillis) throws IOException {
+        DelayCascade.Route route =
+                DelayCascade.route(Math.max(1, atMillis - System.currentTimeMillis()), DelayCascade.EXPIRY_DESTINATION);
+        publish.basicPublish(route.exchange(), route.routingKey(), delivery.getProperties(), delivery.getBody());
     }
 }
