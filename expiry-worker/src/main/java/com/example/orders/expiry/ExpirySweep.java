@@ -43,8 +43,9 @@ import org.springframework.transaction.TransactionException;
  *
  * A lost message is thus rescued at most grace + two intervals after the deadline (20 s by default)
  * once the queues are quiet and no late message came. A lost message among a burst that drains late
- * waits for the drain to end; one lost while the rest arrive on time is rescued as before. Safe with several workers: the guard lets exactly one of them expire an
- * order.
+ * waits for the drain to end; one lost while the rest arrive on time is rescued as before.
+ *
+ * <p>Safe with several workers: the guard lets exactly one of them expire an order.
  */
 @Component
 class ExpirySweep {
