@@ -10,9 +10,17 @@ import java.util.stream.Collectors;
  * had their deadline while a broker node or the cluster was down, and each fault's recovery time
  * (fault over to backlog drained), printed and appended to {@code target/chaos/cluster-summary.txt}.
  */
-record ClusterReport(Report report, List<Duration> recoveries, long rescuedAtFailover, long stranded) {
+record ClusterReport(Report report, List<Duration> recoveries, ClusterChaosRun.Rescues rescues, long stranded) {
 
     static final Path FILE = Path.of("target", "chaos", "cluster-summary.txt");
+
+    /**
+     * Rescues no broker fault explains: a lost message. A rescue after a failover counts as explained
+     * only up to the number of messages the broker reports stranded.
+     */
+    long unexplainedRescues() {
+        return report.rescued() - rescues.duringFailover() - Math.min(rescues.afterFailover(), stranded);
+    }
 
     Duration slowestRecovery() {
         return recoveries.stream().max(Duration::compareTo).orElse(Duration.ZERO);
@@ -23,8 +31,9 @@ record ClusterReport(Report report, List<Duration> recoveries, long rescuedAtFai
                 .map(d -> "%.1f s".formatted(d.toMillis() / 1000.0))
                 .collect(Collectors.joining(", "));
         return report.render()
-                + "of those rescued, message waiting in the broker during a failover %d | messages stranded in the broker's dead-lettering %d%n"
-                        .formatted(rescuedAtFailover, stranded)
+                + ("of those rescued, message waiting in the broker during a failover %d, entered after one %d"
+                                + " | messages stranded in the broker's dead-lettering %d%n")
+                        .formatted(rescues.duringFailover(), rescues.afterFailover(), stranded)
                 + "recovery (fault over -> backlog drained): " + (each.isEmpty() ? "none" : each) + "\n";
     }
 
