@@ -19,9 +19,9 @@ echo "[run-local] storefront token: ${ORDERS_STOREFRONT_TOKENS%%,*}   payment se
 echo "[run-local] payment timeout: ${ORDERS_PAYMENT_TIMEOUT:-PT15M}   delay transport: ${ORDERS_DELAY_TRANSPORT:-auto}"
 
 # On a machine of 2 cores or fewer, shared with the database and the broker, C2's compile work costs
-# more than its faster code returns: with C1 only, both services are ready in half the time and, from
-# a cold start under load, take every order on time (docs/performance.md, "A slow machine"). A
-# JAVA_OPTS of your own, even an empty one, replaces this choice.
+# more than its faster code returns in the first minutes: with C1 only, both services were ready in
+# about half the time, and a cold start at load refused fewer payments (docs/performance.md, "A slow
+# machine"). A JAVA_OPTS of your own, even an empty one, replaces this choice.
 if [ -z "${JAVA_OPTS+set}" ] && [ "$(nproc)" -le 2 ]; then
   JAVA_OPTS="-XX:TieredStopAtLevel=1"
   echo "[run-local] $(nproc) cores: JIT C1 only (JAVA_OPTS=$JAVA_OPTS; set JAVA_OPTS to choose)"
