@@ -35,15 +35,27 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-java ${JAVA_OPTS:-} -jar order-service/target/order-service.jar > >(sed -u 's/^/[order-service] /') 2>&1 &
+# Each service starts with class data sharing (scripts/class-data.sh: the first start after a build
+# records the archive when it stops, later ones load it); CLASS_DATA=off starts the jars plainly.
+launch() { # sets start=(the java arguments after JAVA_OPTS)
+  local module=$1 args
+  if [ "${CLASS_DATA:-on}" != off ] && args=$(scripts/class-data.sh "$module"); then
+    mapfile -t start <<<"$args"
+  else
+    start=(-jar "$module/target/$module.jar")
+  fi
+}
+
+launch order-service
+java ${JAVA_OPTS:-} "${start[@]}" > >(sed -u 's/^/[order-service] /') 2>&1 &
 pids+=($!)
 # Let order-service apply the schema first; the worker would wait for it anyway.
 for _ in $(seq 1 60); do
   curl -fs http://localhost:"${SERVER_PORT:-8080}"/actuator/health >/dev/null 2>&1 && break
   sleep 1
 done
-SERVER_PORT="${WORKER_PORT:-8081}" java ${JAVA_OPTS:-} -jar expiry-worker/target/expiry-worker.jar \
-  > >(sed -u 's/^/[expiry-worker] /') 2>&1 &
+launch expiry-worker
+SERVER_PORT="${WORKER_PORT:-8081}" java ${JAVA_OPTS:-} "${start[@]}" > >(sed -u 's/^/[expiry-worker] /') 2>&1 &
 pids+=($!)
 echo "[run-local] order-service on :${SERVER_PORT:-8080}, expiry-worker on :${WORKER_PORT:-8081}; Ctrl-C stops both"
 wait

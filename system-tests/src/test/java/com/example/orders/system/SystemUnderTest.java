@@ -37,7 +37,8 @@ final class SystemUnderTest {
     /** Read-only checks straight on the database, for what the API does not show. */
     static final Database DATABASE = SERVERS.database();
 
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    static final Duration STARTUP = Duration.ofSeconds(90);
+    static final List<String> JVM = List.of("-Xmx256m");
 
     private static SystemUnderTest instance;
 
@@ -80,8 +81,44 @@ final class SystemUnderTest {
         try (Broker broker = broker()) {
             broker.deleteQueues();
         }
-        Map<String, String> common = new HashMap<>(SERVERS.springLocation());
-        common.putAll(Map.of(
+        return new SystemUnderTest(Services.start(
+                Path.of("target", "system-tests"),
+                STARTUP,
+                Role.orderService(orderServiceEnv(), JVM),
+                1,
+                Role.worker(workerEnv(), JVM),
+                1));
+    }
+
+    /**
+     * Each service runs as its own least-privileged database and broker user, as in the compose stack
+     * (scripts/prepare-local.sh creates them from docker/mysql/init and docker/rabbitmq).
+     */
+    static Map<String, String> orderServiceEnv() {
+        Map<String, String> env = commonEnv();
+        env.putAll(Map.of(
+                "SPRING_DATASOURCE_USERNAME", "order_service",
+                "SPRING_DATASOURCE_PASSWORD", "order-service-dev",
+                "SPRING_RABBITMQ_USERNAME", "order-service",
+                "SPRING_RABBITMQ_PASSWORD", "order-service-dev"));
+        return env;
+    }
+
+    static Map<String, String> workerEnv() {
+        Map<String, String> env = commonEnv();
+        env.putAll(Map.of(
+                "SPRING_DATASOURCE_USERNAME", "expiry_worker",
+                "SPRING_DATASOURCE_PASSWORD", "expiry-worker-dev",
+                "SPRING_RABBITMQ_USERNAME", "expiry-worker",
+                "SPRING_RABBITMQ_PASSWORD", "expiry-worker-dev",
+                "EXPIRY_SWEEP_INTERVAL", "1s",
+                "EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"));
+        return env;
+    }
+
+    private static Map<String, String> commonEnv() {
+        Map<String, String> env = new HashMap<>(SERVERS.springLocation());
+        env.putAll(Map.of(
                 "ORDERS_PAYMENT_TIMEOUT",
                 PAYMENT_TIMEOUT.toSeconds() + "s",
                 "ORDERS_DELAY_TRANSPORT",
@@ -90,30 +127,7 @@ final class SystemUnderTest {
                 "another-storefront," + STOREFRONT_TOKEN,
                 "ORDERS_PAYMENT_SECRETS",
                 OLD_PAYMENT_SECRET + "," + PAYMENT_SECRET));
-        // Each service runs as its own least-privileged database and broker user, as in the compose
-        // stack (scripts/prepare-local.sh creates them from docker/mysql/init and docker/rabbitmq).
-        Map<String, String> orderService = new HashMap<>(common);
-        orderService.putAll(Map.of(
-                "SPRING_DATASOURCE_USERNAME", "order_service",
-                "SPRING_DATASOURCE_PASSWORD", "order-service-dev",
-                "SPRING_RABBITMQ_USERNAME", "order-service",
-                "SPRING_RABBITMQ_PASSWORD", "order-service-dev"));
-        Map<String, String> worker = new HashMap<>(common);
-        worker.putAll(Map.of(
-                "SPRING_DATASOURCE_USERNAME", "expiry_worker",
-                "SPRING_DATASOURCE_PASSWORD", "expiry-worker-dev",
-                "SPRING_RABBITMQ_USERNAME", "expiry-worker",
-                "SPRING_RABBITMQ_PASSWORD", "expiry-worker-dev",
-                "EXPIRY_SWEEP_INTERVAL", "1s",
-                "EXPIRY_SWEEP_GRACE", SWEEP_GRACE.toSeconds() + "s"));
-        List<String> jvm = List.of("-Xmx256m");
-        return new SystemUnderTest(Services.start(
-                Path.of("target", "system-tests"),
-                STARTUP,
-                Role.orderService(orderService, jvm),
-                1,
-                Role.worker(worker, jvm),
-                1));
+        return env;
     }
 
     /**

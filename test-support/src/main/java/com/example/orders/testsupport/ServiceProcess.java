@@ -47,11 +47,17 @@ public final class ServiceProcess {
         this.logDir = logDir;
     }
 
-    /**
-     * {@code java <jvmOptions> -jar <module>/target/<module>.jar}, with the java running this JVM; the
-     * module is looked up from the working directory (the repository root or a module).
-     */
-    public static List<String> jarCommand(String module, List<String> jvmOptions) {
+    /** {@code java <jvmOptions> -jar <jar>}, with the java running this JVM. */
+    public static List<String> jarCommand(Path jar, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
+    }
+
+    /** {@code <module>/target/<module>.jar}, from the repository root or a module; it must be built. */
+    public static Path jar(String module) {
         Path jar = Path.of(module, "target", module + ".jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             jar = Path.of("..", module, "target", module + ".jar")
@@ -62,11 +68,7 @@ public final class ServiceProcess {
             throw new IllegalStateException(
                     jar + " is missing: build it first (`mvn -B -q -DskipTests package` at the root)");
         }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
-        return command;
+        return jar;
     }
 
     public static int freePort() {

@@ -15,15 +15,26 @@ import java.util.Map;
  */
 public final class Services implements AutoCloseable {
 
-    /** The jar's module and its settings, for each instance of one service. */
-    public record Role(String module, Map<String, String> env, List<String> jvmOptions) {
+    /** The jar's module, the jar and its settings, for each instance of one service. */
+    public record Role(String module, Map<String, String> env, List<String> jvmOptions, Path jar) {
 
         public static Role orderService(Map<String, String> env, List<String> jvmOptions) {
-            return new Role("order-service", env, jvmOptions);
+            return of("order-service", env, jvmOptions);
         }
 
         public static Role worker(Map<String, String> env, List<String> jvmOptions) {
-            return new Role("expiry-worker", env, jvmOptions);
+            return of("expiry-worker", env, jvmOptions);
+        }
+
+        private static Role of(String module, Map<String, String> env, List<String> jvmOptions) {
+            return new Role(module, env, jvmOptions, ServiceProcess.jar(module));
+        }
+
+        /** The same service started from another jar, with more JVM options (a class-data archive, say). */
+        public Role startedFrom(Path otherJar, List<String> moreJvmOptions) {
+            List<String> options = new ArrayList<>(jvmOptions);
+            options.addAll(moreJvmOptions);
+            return new Role(module, env, options, otherJar);
         }
     }
 
@@ -73,7 +84,7 @@ public final class Services implements AutoCloseable {
         return new ServiceProcess(
                 role.module() + "-" + (existing + 1),
                 port,
-                ServiceProcess.jarCommand(role.module(), role.jvmOptions()),
+                ServiceProcess.jarCommand(role.jar(), role.jvmOptions()),
                 env,
                 logDir);
     }
