@@ -14,7 +14,8 @@
 # classes a real run loaded. --record-now records it at once instead, by Spring Boot's training run
 # (the service starts with its database and broker, exits once its context is refreshed, 10-20 s).
 # A stale or damaged archive is harmless: the JVM warns and loads the classes the usual way.
-# CLASS_DATA_DIR puts the extracted jar and the archive elsewhere (the tests use their own).
+# CLASS_DATA_DIR puts the extracted jar and the archive elsewhere (the tests use their own). The
+# archive fits one JDK: it is recorded with $JAVA_HOME/bin/java if JAVA_HOME is set, else with java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,7 @@ archive="$dir/$module.jsa"
 recording="$dir/$module.jsa.recording" # what -XX:ArchiveClassesAtExit writes; promoted below
 [ -f "$jar" ] || { echo "[class-data] $jar is missing: build it first" >&2; exit 1; }
 
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 fresh() { [ -s "$1" ] && [ "$1" -nt "$jar" ]; }
 
 if ! fresh "$archive" && fresh "$recording"; then
@@ -42,7 +44,7 @@ fi
 
 if [ ! -f "$dir/$module.jar" ] || [ "$jar" -nt "$dir/$module.jar" ]; then
   rm -rf "$dir"
-  java -Djarmode=tools -jar "$jar" extract --destination "$dir" >/dev/null
+  "$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" >/dev/null
 fi
 rm -f "$recording"
 if ! $now; then
@@ -53,7 +55,7 @@ fi
 
 echo "[class-data] $module: recording its class-data archive (10-20 s)" >&2
 # Port 0: the training run must not take the port of a service that is already running.
-if ! SERVER_PORT=0 java -Xmx256m -XX:ArchiveClassesAtExit="$recording" -Dspring.context.exit=onRefresh \
+if ! SERVER_PORT=0 "$java" -Xmx256m -XX:ArchiveClassesAtExit="$recording" -Dspring.context.exit=onRefresh \
     -jar "$dir/$module.jar" >"$dir/training.log" 2>&1 || ! fresh "$recording"; then
   echo "[class-data] $module: recording failed, see $dir/training.log" >&2
   exit 1

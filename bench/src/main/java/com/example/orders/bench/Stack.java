@@ -115,6 +115,7 @@ final class Stack implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "--record-now", role.module())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(role.env());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // the JDK the services run on
         Process process = builder.start();
         List<String> args = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                 .lines()
