@@ -7,8 +7,6 @@ import com.example.orders.testsupport.ServiceProcess;
 import com.example.orders.testsupport.Services;
 import com.example.orders.testsupport.Services.Role;
 import com.rabbitmq.client.Connection;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -93,39 +91,13 @@ final class Stack implements AutoCloseable {
         Role orderService = Role.orderService(common, orderJvm);
         Role worker = Role.worker(common, workerJvm);
         if (options.flag("class-data")) { // as scripts/run-local.sh starts them; order-service first (schema)
-            orderService = withClassData(orderService);
-            worker = withClassData(worker);
+            orderService = orderService.withClassData();
+            worker = worker.withClassData();
             settings.put("class-data", "on");
         }
         services = Services.start(logs, STARTUP, orderService, 1, worker, 1);
         orderUrl = services.orderServices().get(0).url();
         workerUrl = worker().url();
-    }
-
-    /**
-     * The role started with class data sharing as {@code scripts/run-local.sh} starts it, the archive
-     * recorded first if this build has none ({@code scripts/class-data.sh --record-now}, with the role's
-     * own settings: its training run connects as the service does).
-     */
-    private static Role withClassData(Role role) throws Exception {
-        Path script = Path.of("scripts", "class-data.sh");
-        if (!Files.isRegularFile(script)) {
-            script = Path.of("..", "scripts", "class-data.sh");
-        }
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "--record-now", role.module())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().putAll(role.env());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // the JDK the services run on
-        Process process = builder.start();
-        List<String> args = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .lines()
-                .toList();
-        if (process.waitFor() != 0
-                || args.size() < 2
-                || !args.get(args.size() - 2).equals("-jar")) {
-            throw new IllegalStateException("no class-data archive for " + role.module() + " (see above)");
-        }
-        return role.startedFrom(Path.of(args.get(args.size() - 1)), args.subList(0, args.size() - 2));
     }
 
     /** The bench drops and re-creates only orders_bench, and deletes queues only in vhost orders-bench. */

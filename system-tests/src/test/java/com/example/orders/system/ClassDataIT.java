@@ -2,10 +2,8 @@ package com.example.orders.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.orders.testsupport.ClassData;
 import com.example.orders.testsupport.ServiceProcess;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,48 +19,40 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassDataIT {
 
-    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-
     @TempDir
-    Path classData;
+    Path dir;
 
     @Test
-    void aServiceStartedAsRunLocalStartsItRecordsItsClassDataOnStopAndTheNextStartLoadsIt() throws Exception {
+    void aServiceStartedAsRunLocalStartsItRecordsItsClassDataOnStopAndTheNextStartLoadsIt() {
         SystemUnderTest.get(); // the schema is in place: the worker waits for it
 
-        List<String> first = classDataArguments();
-        assertThat(first).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
-        startAndStop("expiry-worker-recording", first);
+        ClassData first = classData();
+        assertThat(first.jvmOptions()).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+        startAndStop("expiry-worker-recording", first, List.of());
 
-        List<String> second = classDataArguments();
-        assertThat(second).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
-        List<String> strict = new ArrayList<>(List.of("-Xshare:on")); // no start at all without the archive
-        strict.addAll(second);
-        startAndStop("expiry-worker-from-archive", strict);
+        ClassData second = classData();
+        assertThat(second.loadsArchive())
+                .as("second start loads the archive: %s", second)
+                .isTrue();
+        startAndStop("expiry-worker-from-archive", second, List.of("-Xshare:on")); // no start without it
     }
 
-    private List<String> classDataArguments() throws IOException, InterruptedException {
-        ProcessBuilder script = new ProcessBuilder("bash", "scripts/class-data.sh", "expiry-worker")
-                .directory(REPOSITORY.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        script.environment().put("CLASS_DATA_DIR", classData.toString());
-        Process process = script.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("scripts/class-data.sh exit status").isZero();
-        assertThat(Files.isRegularFile(classData.resolve("expiry-worker.jar"))).isTrue();
-        return out.lines().toList();
+    private ClassData classData() {
+        ClassData start = ClassData.of("expiry-worker", false, Map.of("CLASS_DATA_DIR", dir.toString()));
+        assertThat(start.jar()).isEqualTo(dir.resolve("expiry-worker.jar")).isRegularFile();
+        return start;
     }
 
     /** Started as run-local.sh starts it ({@code java $JAVA_OPTS <arguments>}), UP, then a clean stop. */
-    private void startAndStop(String label, List<String> arguments) {
+    private void startAndStop(String label, ClassData start, List<String> moreJvmOptions) {
         int port = ServiceProcess.freePort();
         Map<String, String> env = new HashMap<>(SystemUnderTest.workerEnv());
         env.put("SERVER_PORT", Integer.toString(port));
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(SystemUnderTest.JVM);
-        command.addAll(arguments);
-        ServiceProcess worker = new ServiceProcess(label, port, command, env, Path.of("target", "system-tests"));
+        List<String> options = new ArrayList<>(SystemUnderTest.JVM);
+        options.addAll(moreJvmOptions);
+        options.addAll(start.jvmOptions());
+        ServiceProcess worker = new ServiceProcess(
+                label, port, ServiceProcess.jarCommand(start.jar(), options), env, Path.of("target", "system-tests"));
         try {
             worker.start();
             worker.awaitUp(SystemUnderTest.STARTUP);

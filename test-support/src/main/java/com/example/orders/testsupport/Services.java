@@ -30,11 +30,15 @@ public final class Services implements AutoCloseable {
             return new Role(module, env, jvmOptions, ServiceProcess.jar(module));
         }
 
-        /** The same service started from another jar, with more JVM options (a class-data archive, say). */
-        public Role startedFrom(Path otherJar, List<String> moreJvmOptions) {
+        /**
+         * The same service started as {@code scripts/run-local.sh} starts it, with class data sharing;
+         * this build's archive is recorded first if it has none ({@link ClassData}).
+         */
+        public Role withClassData() {
+            ClassData start = ClassData.of(module, true, env);
             List<String> options = new ArrayList<>(jvmOptions);
-            options.addAll(moreJvmOptions);
-            return new Role(module, env, options, otherJar);
+            options.addAll(start.jvmOptions());
+            return new Role(module, env, options, start.jar());
         }
     }
 
