@@ -99,6 +99,7 @@ final class ClusterChaosRun {
 
             Instant loadDone = Instant.now();
             ChaosRun.awaitRest(0);
+            ChaosRun.awaitServicesUp(stack);
             Duration rest = Duration.between(loadDone, Instant.now());
             Files.writeString(stack.logDir.resolve("cluster-at-rest.txt"), cluster.diagnostics());
             List<String> violations = new InvariantChecker(ledger, api).check(Set.of());

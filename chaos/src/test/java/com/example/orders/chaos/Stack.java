@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * order-service and expiry-worker instances, as processes, on an emptied {@code orders_chaos}
@@ -91,6 +92,13 @@ final class Stack implements AutoCloseable {
         current = stack;
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         return stack;
+    }
+
+    /** Waits until every instance that is running answers UP. */
+    void awaitUp(Duration atMost) {
+        Stream.concat(orderServices.stream(), workers.stream())
+                .filter(ServiceProcess::alive)
+                .forEach(s -> s.awaitUp(atMost));
     }
 
     /** Base URLs of the order-service instances currently running. */
