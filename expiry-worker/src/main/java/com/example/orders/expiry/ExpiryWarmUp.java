@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +51,10 @@ public class ExpiryWarmUp {
         this.batchSize = Math.max(2, properties.batchSize());
     }
 
-    /** True if it warmed up; false when told not to or when due messages are already waiting. */
+    /**
+     * True if it warmed up; false when told not to, when due messages are already waiting, or when the
+     * database failed it.
+     */
     public boolean run() {
         if (batches <= 0) {
             return false;
@@ -71,8 +75,15 @@ public class ExpiryWarmUp {
                 OrderCreated read = handler.read(new Message(json.writeValueAsBytes(event), properties));
                 ids.add(read.orderId());
             }
-            expiry.expireBatch(ids);
-            expiry.expire(ids.get(0));
+            try {
+                expiry.expireBatch(ids);
+                expiry.expire(ids.get(0));
+            } catch (DataAccessException e) {
+                // Only a head start: a deadlock or an outage here must not keep the worker from consuming
+                // (a chaos run's restarted worker exited on a deadlock in this loop).
+                log.warn("Warm-up stopped after {} of {} batches: {}", b, batches, e.toString());
+                return false;
+            }
         }
         log.info(
                 "Warmed up with {} batches of {} unknown orders in {} ms",
