@@ -2,7 +2,8 @@
 # Makes sure the local RabbitMQ and MariaDB/MySQL are running and hold what the services, the tests,
 # the chaos run and the benchmarks need: databases `orders`, `orders_test`, `orders_chaos` and
 # `orders_bench`, a user `orders`/`orders` with rights on them, and RabbitMQ vhosts `orders-test`,
-# `orders-chaos` and `orders-bench` (so none of them touches a running local stack or each other).
+# `orders-chaos` and `orders-bench` (so none of them touches a running local stack or each other), and
+# the broker's management and Prometheus plugins.
 # Idempotent. Uses the database's root account over the local socket and rabbitmqctl, when present.
 set -euo pipefail
 
@@ -58,6 +59,9 @@ else
 fi
 
 if command -v rabbitmqctl >/dev/null; then
+  # The console (15672) and the per-queue metrics (15692) that operators read, and that
+  # StuckDeadLetterGaugeIT reads through Prometheus.
+  rabbitmq-plugins -q enable rabbitmq_management rabbitmq_prometheus >/dev/null
   for vhost in orders-test orders-chaos orders-bench; do
     rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
     rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null

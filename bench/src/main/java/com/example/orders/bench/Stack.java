@@ -43,6 +43,7 @@ final class Stack implements AutoCloseable {
                 options.get("db-user", "orders"),
                 options.get("db-password", "orders"),
                 options.get("rabbit-host", "127.0.0.1"),
+                Integer.parseInt(options.get("rabbit-port", "5672")),
                 options.get("rabbit-vhost", "orders-bench"),
                 Servers.env("BENCH_RABBIT_USER", "guest"),
                 Servers.env("BENCH_RABBIT_PASSWORD", "guest"),

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,19 +22,17 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A RabbitMQ cluster of the test's own, from the installed RabbitMQ: nodes {@code chaos<i>@localhost},
+ * A RabbitMQ cluster of the test's own, of either {@link RabbitRelease}: nodes {@code chaos<i>@localhost},
  * each with its own AMQP and distribution port, config file ({@code listeners.tcp.local}), data and
- * log directories under {@code target/private/<name>/}, and an Erlang cookie of their own (so a command
- * meant for them can never reach the machine's shared node, which this class never addresses). Nodes
- * can be killed with SIGKILL, restarted, and all stopped and started again.
+ * log directories under the release's {@link RabbitRelease#directory}, and an Erlang cookie of their own
+ * (so a command meant for them can never reach the machine's shared node, which this class never
+ * addresses). Nodes can be killed with SIGKILL, restarted, and all stopped and started again.
  */
 final class PrivateRabbitCluster implements AutoCloseable {
 
-    static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
-    static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
-
     private static final Duration UP_WITHIN = Duration.ofMinutes(3);
 
+    private final RabbitRelease release;
     private final Path dir;
     private final List<Node> nodes;
     private Servers restore;
@@ -42,23 +41,20 @@ final class PrivateRabbitCluster implements AutoCloseable {
 
     record Node(String name, int amqpPort, int distPort) {}
 
-    private PrivateRabbitCluster(Path dir, List<Node> nodes) {
+    private PrivateRabbitCluster(RabbitRelease release, Path dir, List<Node> nodes) {
+        this.release = release;
         this.dir = dir;
         this.nodes = nodes;
     }
 
-    static boolean available() {
-        return Files.isExecutable(SERVER) && Files.isExecutable(CTL);
-    }
-
     /** Fresh directories, every node started, the others joined to the first, the chaos vhost created. */
-    static PrivateRabbitCluster create(String name, int size) {
-        Path dir = Path.of("target", "private", name).toAbsolutePath();
+    static PrivateRabbitCluster create(RabbitRelease release, String name, int size) {
+        Path dir = release.directory(name);
         List<Node> nodes = IntStream.rangeClosed(1, size)
                 .mapToObj(i -> new Node(
                         "chaos%d@localhost".formatted(i), ServiceProcess.freePort(), ServiceProcess.freePort()))
                 .toList();
-        PrivateRabbitCluster cluster = new PrivateRabbitCluster(dir, nodes);
+        PrivateRabbitCluster cluster = new PrivateRabbitCluster(release, dir, nodes);
         try {
             PrivateMariaDb.deleteTree(dir);
             Files.createDirectories(dir.resolve("home"));
@@ -77,6 +73,7 @@ final class PrivateRabbitCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        release.own(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll));
         nodes.forEach(cluster::launch);
         nodes.forEach(cluster::awaitUp);
@@ -111,6 +108,10 @@ final class PrivateRabbitCluster implements AutoCloseable {
         return stranded;
     }
 
+    RabbitRelease release() {
+        return release;
+    }
+
     List<Node> nodes() {
         return nodes;
     }
@@ -122,6 +123,9 @@ final class PrivateRabbitCluster implements AutoCloseable {
 
     /** Points the chaos run's broker (services and {@link Settings#broker}) at this cluster until {@link #close}. */
     PrivateRabbitCluster use() {
+        if (used) {
+            return this;
+        }
         restore = Settings.SERVERS;
         restoreCtl = Settings.RABBITMQCTL;
         used = true;
@@ -203,11 +207,15 @@ final class PrivateRabbitCluster implements AutoCloseable {
     }
 
     private List<String> ctlCommand() {
-        return List.of(
-                "env",
-                "HOME=" + dir.resolve("home"),
-                "RABBITMQ_CONF_ENV_FILE=" + dir.resolve("rabbitmq-env.conf"),
-                CTL.toString());
+        return release.command("rabbitmqctl", commonEnv());
+    }
+
+    /** What every program of this cluster is run with: its home (the cookie) and its empty env file. */
+    private Map<String, String> commonEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", release.seenByBroker(dir.resolve("home")));
+        env.put("RABBITMQ_CONF_ENV_FILE", release.seenByBroker(dir.resolve("rabbitmq-env.conf")));
+        return env;
     }
 
     private Path pidFile(Node node) {
@@ -226,25 +234,21 @@ final class PrivateRabbitCluster implements AutoCloseable {
     private void launch(Node node) {
         try {
             Files.deleteIfExists(pidFile(node));
-            var builder = new ProcessBuilder(SERVER.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(
-                            dir.resolve(node.name() + ".out").toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("HOME", dir.resolve("home").toString());
-            env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+            Map<String, String> env = commonEnv();
             env.put("RABBITMQ_NODENAME", node.name());
             env.put("RABBITMQ_DIST_PORT", Integer.toString(node.distPort()));
-            env.put("RABBITMQ_CONFIG_FILE", dir.resolve(node.name() + ".conf").toString());
-            env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
-            env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
-            env.put("RABBITMQ_PID_FILE", pidFile(node).toString());
-            env.put(
-                    "RABBITMQ_ENABLED_PLUGINS_FILE",
-                    dir.resolve("enabled_plugins").toString());
+            env.put("RABBITMQ_CONFIG_FILE", release.seenByBroker(dir.resolve(node.name() + ".conf")));
+            env.put("RABBITMQ_MNESIA_BASE", release.seenByBroker(dir.resolve("mnesia")));
+            env.put("RABBITMQ_LOG_BASE", release.seenByBroker(dir.resolve("log")));
+            env.put("RABBITMQ_PID_FILE", release.seenByBroker(pidFile(node)));
+            env.put("RABBITMQ_ENABLED_PLUGINS_FILE", release.seenByBroker(dir.resolve("enabled_plugins")));
             env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
             env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
-            builder.start();
+            new ProcessBuilder(release.command("rabbitmq-server", env))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve(node.name() + ".out").toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,7 +25,7 @@ final class Settings {
     static volatile Servers SERVERS = Servers.fromEnv("CHAOS", "orders_chaos", "orders-chaos");
 
     /** The rabbitmqctl command line; a private cluster aims it at one of its nodes. */
-    static volatile List<String> RABBITMQCTL = List.of("rabbitmqctl");
+    static volatile List<String> RABBITMQCTL = Rabbitmqctl.commandFromEnv("CHAOS");
 
     /** Credentials the services are started with. */
     static final String STOREFRONT_TOKEN = "chaos-storefront-token";

@@ -30,6 +30,7 @@ final class ItDatabase {
     static final String DB_USER = env("IT_DATASOURCE_USERNAME", "orders");
     static final String DB_PASSWORD = env("IT_DATASOURCE_PASSWORD", "orders");
     static final String RABBIT_HOST = env("IT_RABBITMQ_HOST", "127.0.0.1");
+    static final int RABBIT_PORT = Integer.parseInt(env("IT_RABBITMQ_PORT", "5672"));
     static final String RABBIT_VHOST = env("IT_RABBITMQ_VIRTUAL_HOST", "orders-test");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,6 +43,7 @@ final class ItDatabase {
         registry.add("spring.datasource.username", () -> DB_USER);
         registry.add("spring.datasource.password", () -> DB_PASSWORD);
         registry.add("spring.rabbitmq.host", () -> RABBIT_HOST);
+        registry.add("spring.rabbitmq.port", () -> RABBIT_PORT);
         registry.add("spring.rabbitmq.virtual-host", () -> RABBIT_VHOST);
     }
 
@@ -74,6 +76,7 @@ final class ItDatabase {
     static com.rabbitmq.client.Connection broker() throws Exception {
         var factory = new ConnectionFactory();
         factory.setHost(RABBIT_HOST);
+        factory.setPort(RABBIT_PORT);
         factory.setVirtualHost(RABBIT_VHOST);
         return factory.newConnection("expiry-worker-it");
     }

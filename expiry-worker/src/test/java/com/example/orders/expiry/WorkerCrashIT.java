@@ -107,6 +107,7 @@ class WorkerCrashIT {
         builder.environment().put("SPRING_DATASOURCE_USERNAME", DB_USER);
         builder.environment().put("SPRING_DATASOURCE_PASSWORD", DB_PASSWORD);
         builder.environment().put("SPRING_RABBITMQ_HOST", RABBIT_HOST);
+        builder.environment().put("SPRING_RABBITMQ_PORT", Integer.toString(RABBIT_PORT));
         builder.environment().put("SPRING_RABBITMQ_VIRTUAL_HOST", RABBIT_VHOST);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         Process process = builder.start();

@@ -25,6 +25,7 @@ final class BrokerFixture implements AutoCloseable {
     final RabbitTemplate rabbit;
 
     BrokerFixture() {
+        connections.setPort(Integer.parseInt(System.getenv().getOrDefault("IT_RABBITMQ_PORT", "5672")));
         connections.setVirtualHost(System.getenv().getOrDefault("IT_RABBITMQ_VIRTUAL_HOST", "orders-test"));
         connections.setUsername("guest");
         connections.setPassword("guest");

@@ -140,6 +140,7 @@ class DelayTransportsIT {
 
     static CachingConnectionFactory connections() {
         var factory = new CachingConnectionFactory(System.getenv().getOrDefault("IT_RABBITMQ_HOST", "127.0.0.1"));
+        factory.setPort(Integer.parseInt(System.getenv().getOrDefault("IT_RABBITMQ_PORT", "5672")));
         factory.setVirtualHost(System.getenv().getOrDefault("IT_RABBITMQ_VIRTUAL_HOST", "orders-test"));
         factory.setUsername("guest");
         factory.setPassword("guest");

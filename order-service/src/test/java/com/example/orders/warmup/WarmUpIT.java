@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         properties = {
             "spring.datasource.url=${IT_DATASOURCE_URL:jdbc:mysql://127.0.0.1:3306/orders_test}",
             "spring.rabbitmq.host=127.0.0.1",
+            "spring.rabbitmq.port=${IT_RABBITMQ_PORT:5672}",
             "spring.rabbitmq.virtual-host=${IT_RABBITMQ_VIRTUAL_HOST:orders-test}",
             "orders.delay-transport=dead-letter-ttl",
             "orders.storefront-tokens=warm-up-it-token",

@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=${IT_DATASOURCE_URL:jdbc:mysql://127.0.0.1:3306/orders_test}",
+            "spring.rabbitmq.port=${IT_RABBITMQ_PORT:5672}",
             "spring.rabbitmq.virtual-host=${IT_RABBITMQ_VIRTUAL_HOST:orders-test}",
             "orders.delay-transport=dead-letter-ttl",
             "orders.storefront-tokens=" + ProblemReportValveIT.TOKEN,

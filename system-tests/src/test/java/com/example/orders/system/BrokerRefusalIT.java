@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.orders.testsupport.Api;
+import com.example.orders.testsupport.Rabbitmqctl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +103,8 @@ class BrokerRefusalIT {
     }
 
     private static String rabbitmqctl(String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
+        List<String> command = new java.util.ArrayList<>(Rabbitmqctl.commandFromEnv("IT"));
+        command.add("-q");
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

@@ -26,6 +26,7 @@ class LeastPrivilegeIT {
     private static Connection broker(String user) throws Exception {
         var factory = new ConnectionFactory();
         factory.setHost(SystemUnderTest.RABBIT_HOST);
+        factory.setPort(SystemUnderTest.SERVERS.rabbitPort());
         factory.setVirtualHost(SystemUnderTest.RABBIT_VHOST);
         factory.setUsername(user);
         factory.setPassword(user + "-dev");

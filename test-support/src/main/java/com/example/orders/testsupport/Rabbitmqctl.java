@@ -20,6 +20,16 @@ public final class Rabbitmqctl {
 
     public record QueueState(long ready, long unacked) {}
 
+    /**
+     * The command line that reaches the tests' broker: {@code <prefix>_RABBITMQCTL} (words split on
+     * spaces; scripts/test.sh sets {@code scripts/rabbitmq4.sh ctl} for its RabbitMQ 4.3 pass), else the
+     * machine's {@code rabbitmqctl}.
+     */
+    public static List<String> commandFromEnv(String prefix) {
+        return List.of(
+                Servers.env(prefix + "_RABBITMQCTL", "rabbitmqctl").trim().split("\\s+"));
+    }
+
     /** Ready and unacknowledged messages of each queue of the vhost. */
     public Map<String, QueueState> queues(String vhost) {
         String out = run(

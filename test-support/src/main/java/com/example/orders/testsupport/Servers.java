@@ -18,6 +18,7 @@ public record Servers(
         String dbUser,
         String dbPassword,
         String rabbitHost,
+        int rabbitPort,
         String rabbitVhost,
         String rabbitUser,
         String rabbitPassword,
@@ -25,9 +26,10 @@ public record Servers(
 
     /**
      * From {@code <prefix>_DATASOURCE_URL}, {@code _USERNAME}, {@code _PASSWORD} and {@code
-     * <prefix>_RABBITMQ_HOST}, {@code _VIRTUAL_HOST}, {@code _USERNAME}, {@code _PASSWORD} (what
-     * scripts/isolate.sh exports), with the local defaults: database {@code database} on
-     * 127.0.0.1:3306 as orders/orders, vhost {@code vhost} on 127.0.0.1 as guest/guest.
+     * <prefix>_RABBITMQ_HOST}, {@code _PORT}, {@code _VIRTUAL_HOST}, {@code _USERNAME}, {@code _PASSWORD}
+     * (scripts/test.sh points the second pass at RabbitMQ 4.3 this way), with the local defaults:
+     * database {@code database} on 127.0.0.1:3306 as orders/orders, vhost {@code vhost} on
+     * 127.0.0.1:5672 as guest/guest.
      */
     public static Servers fromEnv(String prefix, String database, String vhost) {
         return new Servers(
@@ -35,6 +37,7 @@ public record Servers(
                 env(prefix + "_DATASOURCE_USERNAME", "orders"),
                 env(prefix + "_DATASOURCE_PASSWORD", "orders"),
                 env(prefix + "_RABBITMQ_HOST", "127.0.0.1"),
+                Integer.parseInt(env(prefix + "_RABBITMQ_PORT", "5672")),
                 env(prefix + "_RABBITMQ_VIRTUAL_HOST", vhost),
                 env(prefix + "_RABBITMQ_USERNAME", "guest"),
                 env(prefix + "_RABBITMQ_PASSWORD", "guest"),
@@ -44,12 +47,21 @@ public record Servers(
     /** The same, with the database at another URL (a private server). */
     public Servers withDbUrl(String url) {
         return new Servers(
-                url, dbUser, dbPassword, rabbitHost, rabbitVhost, rabbitUser, rabbitPassword, rabbitAddresses);
+                url,
+                dbUser,
+                dbPassword,
+                rabbitHost,
+                rabbitPort,
+                rabbitVhost,
+                rabbitUser,
+                rabbitPassword,
+                rabbitAddresses);
     }
 
-    /** The same, with the broker a cluster at {@code host:port,...} (null: {@link #rabbitHost} on 5672). */
+    /** The same, with the broker a cluster at {@code host:port,...} (null: {@link #rabbitHost}, {@link #rabbitPort}). */
     public Servers withRabbitAddresses(String addresses) {
-        return new Servers(dbUrl, dbUser, dbPassword, rabbitHost, rabbitVhost, rabbitUser, rabbitPassword, addresses);
+        return new Servers(
+                dbUrl, dbUser, dbPassword, rabbitHost, rabbitPort, rabbitVhost, rabbitUser, rabbitPassword, addresses);
     }
 
     /** The database's name, the last segment of {@link #dbUrl} without its parameters. */
@@ -62,6 +74,7 @@ public record Servers(
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SPRING_DATASOURCE_URL", dbUrl);
         env.put("SPRING_RABBITMQ_HOST", rabbitHost);
+        env.put("SPRING_RABBITMQ_PORT", Integer.toString(rabbitPort));
         env.put("SPRING_RABBITMQ_VIRTUAL_HOST", rabbitVhost);
         if (rabbitAddresses != null) {
             env.put("SPRING_RABBITMQ_ADDRESSES", rabbitAddresses);
@@ -105,6 +118,7 @@ public record Servers(
     public Connection rabbitConnection(String clientName) {
         var factory = new ConnectionFactory();
         factory.setHost(rabbitHost);
+        factory.setPort(rabbitPort);
         factory.setVirtualHost(rabbitVhost);
         factory.setUsername(rabbitUser);
         factory.setPassword(rabbitPassword);
