@@ -281,7 +281,8 @@ class ExpiryBatchIT {
         return true;
     }
 
-    private static boolean rowLockedByAnotherTransaction(String sku) throws SQLException {
+    /** True while another transaction holds the product row (the probe does not wait for it). */
+    static boolean rowLockedByAnotherTransaction(String sku) throws SQLException {
         try (Connection probe = connection()) {
             probe.setAutoCommit(false);
             try (var select = probe.prepareStatement("SELECT stock FROM product WHERE sku = ? FOR UPDATE NOWAIT")) {

@@ -4,6 +4,7 @@ import com.example.orders.contracts.OrderCancelled;
 import com.example.orders.order.Order;
 import com.example.orders.order.OrderRepository;
 import com.example.orders.outbox.Outbox;
+import com.example.orders.transaction.TransactionRetry;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
 import com.example.orders.web.RetryLaterException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -30,14 +30,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * The guard comes first and holds the order row's lock while the stock is given back, so a payment
  * or an expiry arriving meanwhile waits and then finds the order no longer PENDING. When the stock
- * lock loses three times on a row, the transaction rolls back and runs again (the caller is waiting,
- * and a fresh transaction re-reads everything); after {@link #TRANSACTIONS} such rounds the answer is
- * 503 with {@code Retry-After}, nothing written, and the storefront may send the same cancel again.
+ * lock loses three times on a row, or the database aborts the transaction (a deadlock, a Galera
+ * certification conflict, a lock wait timeout), the transaction rolls back and runs again (the caller
+ * is waiting, and a fresh transaction re-reads everything; {@link TransactionRetry}); after
+ * {@value TransactionRetry#ATTEMPTS} such rounds the answer is 503 with {@code Retry-After}, nothing
+ * written, and the storefront may send the same cancel again.
  */
 @Service
 class CancelService {
-
-    static final int TRANSACTIONS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(CancelService.class);
 
@@ -45,6 +45,7 @@ class CancelService {
     private final StockRelease stock;
     private final Outbox outbox;
     private final TransactionTemplate transaction;
+    private final TransactionRetry.Place attempts;
     private final MeterRegistry meters;
 
     CancelService(
@@ -52,12 +53,14 @@ class CancelService {
             StockRelease stock,
             Outbox outbox,
             PlatformTransactionManager transactions,
+            TransactionRetry retry,
             MeterRegistry meters) {
         this.orders = orders;
         this.stock = stock;
         this.outbox = outbox;
         this.transaction = new TransactionTemplate(transactions);
         this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.attempts = retry.place("cancel", StockRelease.StockBusyException.class);
         this.meters = meters;
         meters.counter("orders.cancelled");
         meters.counter("orders.cancel.stock.conflicts");
@@ -67,31 +70,32 @@ class CancelService {
     }
 
     Order cancel(String orderId) {
-        for (int round = 1; ; round++) {
-            try {
-                Outcome outcome = transaction.execute(tx -> cancelOnce(orderId));
-                if (outcome.cancelledNow()) {
-                    meters.counter("orders.cancelled").increment();
-                    log.info(
-                            "Order {} CANCELLED by the customer; stock of {} items given back",
-                            orderId,
-                            outcome.order().items().size());
-                }
-                return outcome.order();
-            } catch (StockRelease.StockBusyException | ConcurrencyFailureException e) {
-                // ConcurrencyFailureException: a deadlock or lock wait the database broke off
-                if (round == TRANSACTIONS) {
-                    meters.counter("orders.cancel.refused", "reason", "stock-busy")
-                            .increment();
-                    log.warn("Cancel of order {} gave up after {} transactions: {}", orderId, round, e.getMessage());
-                    throw new RetryLaterException(
-                            "stock-busy",
-                            "The stock of this order kept changing; nothing was written, send the cancel again",
-                            Duration.ofSeconds(1));
-                }
-                log.info("Cancel of order {} rolled back ({}); trying again", orderId, e.getMessage());
+        Outcome outcome;
+        try {
+            outcome = attempts.run(() -> transaction.execute(tx -> cancelOnce(orderId)));
+        } catch (RuntimeException e) {
+            if (!(e instanceof StockRelease.StockBusyException) && !TransactionRetry.retryable(e)) {
+                throw e; // not the stock or a lock: answered as it is (404, 409, database unavailable)
             }
+            meters.counter("orders.cancel.refused", "reason", "stock-busy").increment();
+            log.warn(
+                    "Cancel of order {} gave up after {} transactions: {}",
+                    orderId,
+                    TransactionRetry.ATTEMPTS,
+                    e.getMessage());
+            throw new RetryLaterException(
+                    "stock-busy",
+                    "The stock of this order kept changing; nothing was written, send the cancel again",
+                    Duration.ofSeconds(1));
         }
+        if (outcome.cancelledNow()) {
+            meters.counter("orders.cancelled").increment();
+            log.info(
+                    "Order {} CANCELLED by the customer; stock of {} items given back",
+                    orderId,
+                    outcome.order().items().size());
+        }
+        return outcome.order();
     }
 
     private record Outcome(Order order, boolean cancelledNow) {}

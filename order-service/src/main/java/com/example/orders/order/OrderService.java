@@ -2,6 +2,7 @@ package com.example.orders.order;
 
 import com.example.orders.OrdersProperties;
 import com.example.orders.outbox.Outbox;
+import com.example.orders.transaction.TransactionRetry;
 import com.example.orders.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +27,7 @@ class OrderService {
     private final StockReservation stock;
     private final Outbox outbox;
     private final TransactionTemplate transaction;
+    private final TransactionRetry.Place attempts;
     private final long timeoutMicros;
     private final Duration minTimeout;
     private final Duration maxTimeout;
@@ -36,12 +38,14 @@ class OrderService {
             StockReservation stock,
             Outbox outbox,
             TransactionTemplate transaction,
+            TransactionRetry retry,
             OrdersProperties properties,
             MeterRegistry meters) {
         this.orders = orders;
         this.stock = stock;
         this.outbox = outbox;
         this.transaction = transaction;
+        this.attempts = retry.place("place-order");
         this.timeoutMicros = properties.paymentTimeout().toNanos() / 1_000;
         this.minTimeout = properties.paymentTimeoutMin();
         this.maxTimeout = properties.paymentTimeoutMax();
@@ -62,7 +66,9 @@ class OrderService {
             }
         }
         try {
-            Order order = transaction.execute(tx -> insert(request, timeout, idempotencyKey));
+            // A deadlock or a Galera certification conflict rolls the whole attempt back, the
+            // idempotency key's row included, so running it again cannot place a second order.
+            Order order = attempts.run(() -> transaction.execute(tx -> insert(request, timeout, idempotencyKey)));
             created.increment();
             log.info(
                     "Order {} PENDING for customer {}: {} items, {} cents, expires at {}",

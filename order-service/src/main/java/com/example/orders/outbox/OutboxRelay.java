@@ -1,6 +1,7 @@
 package com.example.orders.outbox;
 
 import com.example.orders.OrdersProperties;
+import com.example.orders.transaction.TransactionRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * orders and expiries inserting into the outbox meanwhile deadlocked with it (seen in the benchmark).
  * Under READ COMMITTED they lock only the rows they read.
  *
+ * <p>A batch whose transaction the database aborts (a deadlock; on a Galera cluster, another relay
+ * writing through another node marked the same rows sent first: {@code SKIP LOCKED} locks only on its
+ * own node) runs again at once ({@link TransactionRetry}, place {@code outbox-relay}). Its messages
+ * may have been published already: the retry finds them sent, or publishes them again, and the
+ * consumers are idempotent. {@code orders_transaction_retries_total{place="outbox-relay"}} counts
+ * these runs, so it bounds how many batches were published twice.
+ *
  * <p>Hand-written rather than a library's outbox, re-checked on 2026-12-01 by reading Spring Modulith's
  * current RabbitMQ externalization ({@code RabbitEventExternalizerConfiguration}; its "outbox" mode
  * also drives namastack-outbox and JobRunr). That mode now waits for a correlated confirm and takes
@@ -44,6 +52,7 @@ class OutboxRelay {
     private final OutboxRepository outbox;
     private final OutboxPublisher publisher;
     private final TransactionTemplate transaction;
+    private final TransactionRetry.Place attempts;
     private final int batchSize;
     private final Counter published;
     private final Counter failures;
@@ -53,12 +62,14 @@ class OutboxRelay {
             OutboxRepository outbox,
             OutboxPublisher publisher,
             PlatformTransactionManager transactions,
+            TransactionRetry retry,
             OrdersProperties properties,
             MeterRegistry meters) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.transaction = new TransactionTemplate(transactions);
         this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.attempts = retry.place("outbox-relay");
         this.batchSize = properties.outbox().batchSize();
         this.published = meters.counter("orders.outbox.published");
         this.failures = meters.counter("orders.outbox.publish.failures");
@@ -98,7 +109,7 @@ class OutboxRelay {
      * relay tries them again at its next run.
      */
     private boolean relayBatch() {
-        int[] fetchedAndSent = transaction.execute(tx -> {
+        int[] fetchedAndSent = attempts.run(() -> transaction.execute(tx -> {
             List<OutboxMessage> batch = outbox.lockUnsent(batchSize);
             if (batch.isEmpty()) {
                 return new int[] {0, 0};
@@ -108,7 +119,7 @@ class OutboxRelay {
                 outbox.markSent(routed);
             }
             return new int[] {batch.size(), routed.size()};
-        });
+        }));
         published.increment(fetchedAndSent[1]);
         return fetchedAndSent[0] == batchSize && fetchedAndSent[1] == fetchedAndSent[0];
     }

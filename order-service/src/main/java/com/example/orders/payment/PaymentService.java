@@ -2,19 +2,24 @@ package com.example.orders.payment;
 
 import com.example.orders.order.Order;
 import com.example.orders.order.OrderRepository;
+import com.example.orders.transaction.TransactionRetry;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Marks an order paid. The payment races the expiry worker; both sides are one guarded update of the
  * order row ({@code WHERE status = 'PENDING'}, {@link OrderRepository#markPaid}), so the row lock
  * decides and exactly one wins. The payment also requires the deadline not to have passed by the
  * database's clock, the same clock the worker uses to decide the order is due.
+ *
+ * <p>A transaction the database aborts (a deadlock, a Galera certification conflict) runs again
+ * whole; the payment signature was remembered before it, outside it, so a provider's identical retry
+ * after a {@code 503} is still let through ({@code security.ReplayGuard}).
  */
 @Service
 class PaymentService {
@@ -22,10 +27,15 @@ class PaymentService {
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
 
     private final OrderRepository orders;
+    private final TransactionTemplate transaction;
+    private final TransactionRetry.Place attempts;
     private final MeterRegistry meters;
 
-    PaymentService(OrderRepository orders, MeterRegistry meters) {
+    PaymentService(
+            OrderRepository orders, TransactionTemplate transaction, TransactionRetry retry, MeterRegistry meters) {
         this.orders = orders;
+        this.transaction = transaction;
+        this.attempts = retry.place("payment");
         this.meters = meters;
         // Every series from the start, so a rate over the first refusal of a kind is not lost.
         meters.counter("orders.paid");
@@ -34,19 +44,27 @@ class PaymentService {
         }
     }
 
-    @Transactional
     Order pay(String orderId, String paymentId) {
+        Paid paid = attempts.run(() -> transaction.execute(tx -> payOnce(orderId, paymentId)));
+        if (paid.now()) { // counted once committed, not once per attempt
+            meters.counter("orders.paid").increment();
+            log.info("Order {} PAID by payment {}", orderId, paymentId);
+        }
+        return paid.order();
+    }
+
+    private record Paid(Order order, boolean now) {}
+
+    private Paid payOnce(String orderId, String paymentId) {
         boolean paid = orders.markPaid(orderId, paymentId);
         Order order = orders.find(orderId).orElseThrow(() -> new NotFoundException("order", orderId));
         if (paid) {
-            meters.counter("orders.paid").increment();
-            log.info("Order {} PAID by payment {}", orderId, paymentId);
-            return order;
+            return new Paid(order, true);
         }
         return switch (order.status()) {
             case PAID -> {
                 if (orders.paymentId(orderId).filter(paymentId::equals).isPresent()) {
-                    yield order; // the same payment again: idempotent
+                    yield new Paid(order, false); // the same payment again: idempotent
                 }
                 throw conflict("already-paid", "The order was paid by another payment");
             }

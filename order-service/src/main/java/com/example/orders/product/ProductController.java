@@ -1,5 +1,6 @@
 package com.example.orders.product;
 
+import com.example.orders.transaction.TransactionRetry;
 import com.example.orders.web.ApiProblems;
 import com.example.orders.web.InvalidRequestException;
 import com.example.orders.web.NotFoundException;
@@ -14,7 +15,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,13 +33,16 @@ class ProductController {
     static final String SKU_PATTERN = "[A-Za-z0-9._:-]{1,64}";
 
     private final ProductRepository products;
+    private final TransactionTemplate transaction;
+    private final TransactionRetry.Place attempts;
 
-    ProductController(ProductRepository products) {
+    ProductController(ProductRepository products, TransactionTemplate transaction, TransactionRetry retry) {
         this.products = products;
+        this.transaction = transaction;
+        this.attempts = retry.place("product-put");
     }
 
     @PutMapping("/{sku}")
-    @Transactional
     @Operation(
             operationId = "putProduct",
             summary = "Create or replace a product",
@@ -69,6 +73,10 @@ class ProductController {
                     @Valid
                     @RequestBody
                     ProductRequest request) {
+        return attempts.run(() -> transaction.execute(tx -> replace(sku, request)));
+    }
+
+    private ResponseEntity<Product> replace(String sku, ProductRequest request) {
         long held = products.heldByPendingOrders(sku);
         if (request.stock() + held > Integer.MAX_VALUE) {
             // The stock column is an int: expiring those orders could not give their stock back.

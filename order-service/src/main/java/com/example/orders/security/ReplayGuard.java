@@ -1,6 +1,7 @@
 package com.example.orders.security;
 
 import com.example.orders.OrdersProperties;
+import com.example.orders.transaction.TransactionRetry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,10 +45,12 @@ class ReplayGuard {
     private static final int MAX_ORDER_ID = 255;
 
     private final JdbcClient jdbc;
+    private final TransactionRetry.Place attempts;
     private final long keepSeconds;
 
-    ReplayGuard(JdbcClient jdbc, OrdersProperties properties) {
+    ReplayGuard(JdbcClient jdbc, TransactionRetry retry, OrdersProperties properties) {
         this.jdbc = jdbc;
+        this.attempts = retry.place("payment-signature");
         // Twice the tolerance: a timestamp may be that far in the future as well as in the past.
         this.keepSeconds = properties
                 .paymentSignatureTolerance()
@@ -58,9 +61,17 @@ class ReplayGuard {
 
     /**
      * Records the first use of a signature (autocommitted, so every instance sees it at once; a
-     * concurrent first use on another instance waits for this row's lock and then finds it).
+     * concurrent first use on another instance waits for this row's lock and then finds it). The
+     * remembering is its own transaction, before and outside the payment's: when the payment's
+     * transaction fails after it (a deadlock past its retries, the database away), the provider's
+     * identical retry of the request is recognised here and let through. A deadlock on the remembering
+     * itself wrote nothing and runs again.
      */
     Use use(String signature, String orderId, byte[] body) {
+        return attempts.run(() -> useOnce(signature, orderId, body));
+    }
+
+    private Use useOnce(String signature, String orderId, byte[] body) {
         String target = orderId.length() <= MAX_ORDER_ID
                 ? orderId
                 : "sha256:" + sha256(orderId.getBytes(StandardCharsets.UTF_8));

@@ -115,9 +115,12 @@ public final class ApiProblems {
                 UNAVAILABLE,
                 response(
                                 "Not carried out now, nothing written; the same request again after `Retry-After`"
-                                        + " seconds is safe (the database is unreachable, or for a cancel the stock"
-                                        + " rows kept changing).",
+                                        + " seconds is safe (the database is unreachable, it aborted the request's"
+                                        + " transaction at every attempt, or for a cancel the stock rows kept"
+                                        + " changing).",
                                 Map.of(
+                                        "database-busy",
+                                        example("database-busy", "Try again shortly", 503, DatabaseBusy.DETAIL, null),
                                         "stock-busy",
                                         example(
                                                 "stock-busy",

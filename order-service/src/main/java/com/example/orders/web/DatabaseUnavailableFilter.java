@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The same {@code 503} for the database calls made before any controller runs: the payment replay
  * guard, inside the security filters, remembers each signature in the database. Their exceptions
  * never reach {@link ProblemHandler}; without this filter the container would answer them {@code 500}.
+ * The same holds for a transaction of theirs the database kept aborting ({@link DatabaseBusy}).
  * Runs outside (before) the security filter chain.
  */
 final class DatabaseUnavailableFilter extends OncePerRequestFilter {
@@ -33,10 +34,10 @@ final class DatabaseUnavailableFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } catch (RuntimeException | ServletException e) {
-            if (!DatabaseUnavailable.causedBy(e) || response.isCommitted()) {
+            if (response.isCommitted() || !(DatabaseUnavailable.causedBy(e) || DatabaseBusy.causedBy(e))) {
                 throw e;
             }
-            var answer = DatabaseUnavailable.answer(e);
+            var answer = DatabaseUnavailable.causedBy(e) ? DatabaseUnavailable.answer(e) : DatabaseBusy.answer(e);
             response.resetBuffer();
             response.setStatus(answer.getStatusCode().value());
             response.setHeader(HttpHeaders.RETRY_AFTER, answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));

@@ -25,7 +25,8 @@ import tools.jackson.core.JacksonException;
 /**
  * Every error leaves as an RFC 9457 problem with a stable {@code type}; invalid input names the
  * fields that failed in {@code errors}. A 500 never carries the exception's message; an unreachable
- * database is a 503 ({@link DatabaseUnavailable}).
+ * database is a 503 ({@link DatabaseUnavailable}), and so is a transaction the database kept aborting
+ * ({@link DatabaseBusy}).
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -59,11 +60,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .toList());
     }
 
-    /** Anything else is a 500, except the database being unreachable: a 503 the client may retry. */
+    /**
+     * Anything else is a 500, except the database being unreachable or aborting the transaction past
+     * its retries: a 503 the client may retry.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         if (DatabaseUnavailable.causedBy(e)) {
             return DatabaseUnavailable.answer(e);
+        }
+        if (DatabaseBusy.causedBy(e)) {
+            return DatabaseBusy.answer(e);
         }
         log.error("Unhandled error", e);
         return ResponseEntity.internalServerError()

@@ -7,7 +7,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -17,10 +16,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.example.orders.outbox.Outbox;
 import com.example.orders.security.SliceSecurity;
+import com.example.orders.transaction.SliceTransactions;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -30,17 +28,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code POST /api/orders} and {@code GET /api/orders/{id}} through the real controller, validation,
@@ -50,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @WebMvcTest(
         controllers = OrderController.class,
         properties = {SliceSecurity.TOKENS, SliceSecurity.SECRETS})
-@Import({OrderService.class, SliceSecurity.class, OrderControllerTest.NoDatabase.class})
+@Import({OrderService.class, SliceSecurity.class, SliceTransactions.class})
 class OrderControllerTest {
 
     private static final String SKU = "mug";
@@ -66,21 +60,6 @@ class OrderControllerTest {
 
     @MockitoBean
     private Outbox outbox;
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class NoDatabase {
-
-        /** Runs the callback as the real template does; the mocked manager has nothing to commit. */
-        @Bean
-        TransactionTemplate transactionTemplate() {
-            return new TransactionTemplate(mock(PlatformTransactionManager.class));
-        }
-
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-    }
 
     static Stream<Arguments> invalidOrders() {
         return Stream.of(

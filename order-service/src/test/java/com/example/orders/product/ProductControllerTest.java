@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 
 import com.example.orders.security.SliceSecurity;
+import com.example.orders.transaction.SliceTransactions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ import org.springframework.test.web.servlet.ResultActions;
 @WebMvcTest(
         controllers = ProductController.class,
         properties = {SliceSecurity.TOKENS, SliceSecurity.SECRETS})
-@Import(SliceSecurity.class)
+@Import({SliceSecurity.class, SliceTransactions.class})
 class ProductControllerTest {
 
     @Autowired
