@@ -164,7 +164,7 @@ final class PrivateMariaDb implements AutoCloseable {
         stop();
     }
 
-    private static void awaitExit(Process process) {
+    static void awaitExit(Process process) {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -182,7 +182,7 @@ final class PrivateMariaDb implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> command, Path log) {
+    static void run(List<String> command, Path log) {
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

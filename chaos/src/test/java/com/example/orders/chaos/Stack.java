@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +54,19 @@ final class Stack implements AutoCloseable {
 
     /** {@code workerEnv} adds to (or overrides) the workers' settings, e.g. a longer sweep grace. */
     static synchronized Stack start(String name, int orderServices, int workers, Map<String, String> workerEnv) {
+        return start(name, orderServices, workers, workerEnv, instance -> Map.of());
+    }
+
+    /**
+     * {@code orderServiceEnv} adds the settings of the n-th order-service (0-based), e.g. a database
+     * URL that starts at another node of a cluster.
+     */
+    static synchronized Stack start(
+            String name,
+            int orderServices,
+            int workers,
+            Map<String, String> workerEnv,
+            IntFunction<Map<String, String>> orderServiceEnv) {
         if (current != null) {
             current.close();
         }
@@ -85,7 +99,7 @@ final class Stack implements AutoCloseable {
                 Services.start(
                         Path.of("target", "chaos", name).toAbsolutePath(),
                         STARTUP,
-                        Role.orderService(env, jvm),
+                        Role.orderService(env, jvm).withInstanceEnv(orderServiceEnv),
                         orderServices,
                         Role.worker(workerSettings, jvm),
                         workers));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * order-service and expiry-worker instances started as processes ({@link ServiceProcess}), each on a
@@ -15,8 +16,16 @@ import java.util.Map;
  */
 public final class Services implements AutoCloseable {
 
-    /** The jar's module, the jar and its settings, for each instance of one service. */
-    public record Role(String module, Map<String, String> env, List<String> jvmOptions, Path jar) {
+    /**
+     * The jar's module, the jar and its settings, for each instance of one service; {@code instanceEnv}
+     * adds the settings of the n-th instance (0-based), e.g. each on another node of a database cluster.
+     */
+    public record Role(
+            String module,
+            Map<String, String> env,
+            List<String> jvmOptions,
+            Path jar,
+            IntFunction<Map<String, String>> instanceEnv) {
 
         public static Role orderService(Map<String, String> env, List<String> jvmOptions) {
             return of("order-service", env, jvmOptions);
@@ -27,7 +36,7 @@ public final class Services implements AutoCloseable {
         }
 
         private static Role of(String module, Map<String, String> env, List<String> jvmOptions) {
-            return new Role(module, env, jvmOptions, ServiceProcess.jar(module));
+            return new Role(module, env, jvmOptions, ServiceProcess.jar(module), instance -> Map.of());
         }
 
         /**
@@ -38,7 +47,12 @@ public final class Services implements AutoCloseable {
             ClassData start = ClassData.of(module, true, env);
             List<String> options = new ArrayList<>(jvmOptions);
             options.addAll(start.jvmOptions());
-            return new Role(module, env, options, start.jar());
+            return new Role(module, env, options, start.jar(), instanceEnv);
+        }
+
+        /** The same, each instance with {@code settings.apply(n)} on top of the common settings. */
+        public Role withInstanceEnv(IntFunction<Map<String, String>> settings) {
+            return new Role(module, env, jvmOptions, jar, settings);
         }
     }
 
@@ -84,6 +98,7 @@ public final class Services implements AutoCloseable {
     private ServiceProcess instance(Role role, int existing) {
         int port = ServiceProcess.freePort();
         Map<String, String> env = new HashMap<>(role.env());
+        env.putAll(role.instanceEnv().apply(existing));
         env.put("SERVER_PORT", Integer.toString(port));
         return new ServiceProcess(
                 role.module() + "-" + (existing + 1),

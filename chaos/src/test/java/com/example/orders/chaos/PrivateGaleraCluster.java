@@ -1,0 +1,264 @@
+package com.example.orders.chaos;
+
+import static org.awaitility.Awaitility.await;
+
+import com.example.orders.testsupport.Servers;
+import com.example.orders.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * A MariaDB Galera cluster of the test's own: {@code nodes} {@code mariadbd} processes from the
+ * installed server and {@code galera-4}, each with its datadir, socket and logs under
+ * {@code target/private/<name>/node-<n>} and four ports of its own (SQL, group communication,
+ * incremental state transfer, rsync state transfer), all free ephemeral ports on 127.0.0.1: never the
+ * machine's 3306 nor Galera's default 4567/4568/4444. The first node is installed and bootstraps the
+ * cluster ({@code --wsrep-new-cluster}); the others join it empty and receive its data by rsync.
+ *
+ * <p>Run as root, the nodes run as the {@code mysql} user (their directories are handed to it): the
+ * rsync daemon that receives a state transfer drops to {@code nobody} when started by root, and then
+ * cannot write the joiner's datadir. Like {@link PrivateMariaDb}, it knows one user, the chaos run's.
+ */
+final class PrivateGaleraCluster implements AutoCloseable {
+
+    static final Path PROVIDER = Path.of("/usr/lib/galera/libgalera_smm.so");
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Path dir;
+    private final List<Node> nodes = new ArrayList<>();
+    private Servers restore;
+
+    private PrivateGaleraCluster(String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+    }
+
+    /** True where MariaDB, the Galera provider and rsync are installed (tests are skipped elsewhere). */
+    static boolean available() {
+        return PrivateMariaDb.available()
+                && Files.isReadable(PROVIDER)
+                && PrivateMariaDb.executable("rsync") != null
+                && PrivateMariaDb.executable("wsrep_sst_rsync") != null;
+    }
+
+    /** Installs and starts {@code size} nodes under {@code target/private/<name>}, each awaited Synced. */
+    static PrivateGaleraCluster create(String name, int size) {
+        PrivateGaleraCluster cluster = new PrivateGaleraCluster(
+                name, Path.of("target", "private", name).toAbsolutePath());
+        try {
+            PrivateMariaDb.deleteTree(cluster.dir);
+            for (int i = 0; i < size; i++) {
+                Node node = cluster.new Node(i + 1);
+                Files.createDirectories(node.dir.resolve("data"));
+                cluster.nodes.add(node);
+            }
+            Files.writeString(cluster.dir.resolve("init.sql"), """
+                    CREATE USER IF NOT EXISTS '%1$s'@'%%' IDENTIFIED BY '%2$s';
+                    GRANT ALL PRIVILEGES ON *.* TO '%1$s'@'%%';
+                    """.formatted(
+                            Settings.SERVERS.dbUser(), Settings.SERVERS.dbPassword()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> install = new ArrayList<>(List.of(
+                PrivateMariaDb.executable("mariadb-install-db"),
+                "--no-defaults",
+                "--datadir=" + cluster.nodes.get(0).dir.resolve("data"),
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db"));
+        asServerUser(install);
+        PrivateMariaDb.run(install, cluster.dir.resolve("install.log"));
+        cluster.handToServerUser();
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll));
+        cluster.nodes.get(0).launch(true);
+        cluster.nodes.get(0).awaitSynced();
+        cluster.nodes.subList(1, size).forEach(node -> node.launch(false));
+        cluster.nodes.subList(1, size).forEach(Node::awaitSynced);
+        return cluster;
+    }
+
+    /**
+     * A multi-host URL naming every node, starting with node {@code first} (0-based) and going round:
+     * Connector/J connects to the first that answers and moves on to the next when it goes away.
+     * {@code failOverReadOnly=false}: without it a failed-over connection is read-only.
+     */
+    String url(String database, int first) {
+        String hosts = IntStream.range(0, nodes.size())
+                .mapToObj(i -> "127.0.0.1:" + nodes.get((first + i) % nodes.size()).sqlPort)
+                .collect(Collectors.joining(","));
+        return "jdbc:mysql://%s/%s?failOverReadOnly=false".formatted(hosts, database);
+    }
+
+    /** Points the chaos run's database ({@link Settings#SERVERS}) at the cluster, node 1 first, until {@link #close}. */
+    PrivateGaleraCluster use() {
+        restore = Settings.SERVERS;
+        Settings.SERVERS = restore.withDbUrl(url(restore.databaseName(), 0));
+        return this;
+    }
+
+    /** Each node's view: {@code node-1 Synced, cluster of 3, Primary}. */
+    String diagnostics() {
+        return nodes.stream().map(Node::status).collect(Collectors.joining("\n"));
+    }
+
+    /** kill -9 of every node (a shutdown hook: nothing of the test may outlive it). */
+    private void killAll() {
+        nodes.forEach(node -> node.stop(true));
+    }
+
+    @Override
+    public void close() {
+        if (restore != null) {
+            Settings.SERVERS = restore;
+            restore = null;
+        }
+        // The last node to leave is the one that may bootstrap the cluster again (safe_to_bootstrap).
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).stop(false);
+        }
+    }
+
+    private void handToServerUser() {
+        if (runningAsRoot()) {
+            PrivateMariaDb.run(List.of("chown", "-R", "mysql:mysql", dir.toString()), dir.resolve("chown.log"));
+        }
+    }
+
+    private static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void asServerUser(List<String> command) {
+        if (runningAsRoot()) {
+            command.add("--user=mysql");
+        }
+    }
+
+    private String gcommAddress() {
+        return nodes.stream().map(n -> "127.0.0.1:" + n.gcommPort).collect(Collectors.joining(",", "gcomm://", ""));
+    }
+
+    /** One {@code mariadbd} of the cluster. */
+    private final class Node {
+
+        final int number;
+        final Path dir;
+        final int sqlPort = ServiceProcess.freePort();
+        final int gcommPort = ServiceProcess.freePort();
+        final int istPort = ServiceProcess.freePort();
+        final int sstPort = ServiceProcess.freePort();
+        private Process process;
+        private int launches;
+
+        Node(int number) {
+            this.number = number;
+            this.dir = PrivateGaleraCluster.this.dir.resolve("node-" + number);
+        }
+
+        synchronized void launch(boolean bootstrap) {
+            launches++;
+            List<String> command = new ArrayList<>(List.of(
+                    PrivateMariaDb.executable("mariadbd"),
+                    "--no-defaults",
+                    "--datadir=" + dir.resolve("data"),
+                    "--port=" + sqlPort,
+                    "--bind-address=127.0.0.1",
+                    "--socket=" + dir.resolve("mysqld.sock"),
+                    "--pid-file=" + dir.resolve("mysqld.pid"),
+                    "--log-error=" + dir.resolve("error." + launches + ".log"),
+                    "--skip-name-resolve",
+                    "--max-connections=300",
+                    "--innodb-buffer-pool-size=64M",
+                    // what Galera needs: row-based replication, InnoDB, interleaved auto-increment locks
+                    "--binlog-format=ROW",
+                    "--default-storage-engine=InnoDB",
+                    "--innodb-autoinc-lock-mode=2",
+                    "--wsrep-on=ON",
+                    "--wsrep-provider=" + PROVIDER,
+                    "--wsrep-cluster-name=" + name,
+                    "--wsrep-cluster-address=" + gcommAddress(),
+                    "--wsrep-node-name=node-" + number,
+                    "--wsrep-node-address=127.0.0.1:" + gcommPort,
+                    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:%d;ist.recv_addr=127.0.0.1:%d;gcache.size=64M"
+                            .formatted(gcommPort, istPort),
+                    "--wsrep-sst-method=rsync",
+                    "--wsrep-sst-receive-address=127.0.0.1:" + sstPort));
+            if (bootstrap) {
+                command.add("--wsrep-new-cluster");
+                command.add("--init-file=" + PrivateGaleraCluster.this.dir.resolve("init.sql"));
+            }
+            asServerUser(command);
+            try {
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                dir.resolve("mariadbd." + launches + ".out").toFile())
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        synchronized boolean running() {
+            return process != null && process.isAlive();
+        }
+
+        /** Until the chaos user can log in here and the node says it is Synced with the others. */
+        void awaitSynced() {
+            await().atMost(READY_WITHIN)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> {
+                        if (!running()) {
+                            throw new IllegalStateException("galera node-" + number + " exited; see " + dir);
+                        }
+                        return status().contains("Synced");
+                    });
+        }
+
+        String status() {
+            try (var connection = DriverManager.getConnection(
+                            "jdbc:mysql://127.0.0.1:%d/".formatted(sqlPort),
+                            Settings.SERVERS.dbUser(),
+                            Settings.SERVERS.dbPassword());
+                    var statement = connection.createStatement();
+                    var rows = statement.executeQuery("SHOW STATUS WHERE Variable_name IN"
+                            + " ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_cluster_status')")) {
+                var status = new StringBuilder("node-" + number);
+                while (rows.next()) {
+                    status.append(' ').append(rows.getString(1)).append('=').append(rows.getString(2));
+                }
+                return status.toString().replace("wsrep_local_state_comment=", "");
+            } catch (SQLException e) {
+                return "node-" + number + " unreachable: " + e.getMessage();
+            }
+        }
+
+        void stop(boolean kill) {
+            Process running;
+            synchronized (this) {
+                running = process;
+            }
+            if (running == null) {
+                return;
+            }
+            if (kill) {
+                running.destroyForcibly();
+            } else {
+                running.destroy();
+            }
+            PrivateMariaDb.awaitExit(running);
+        }
+    }
+}
