@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Says which delay transport is in use: chooses it once the application is ready (in the log), and
  * shows it in {@code /actuator/info} as {@code delayTransport.configured} and {@code .active}
- * ({@code undecided} until the broker has been reached).
+ * ({@code undecided} until the broker has been reached; afterwards the current choice, which follows
+ * the broker: see {@link DelayTransports}).
  */
 @Component
 class DelayTransportReport implements InfoContributor {

@@ -1,8 +1,10 @@
 package com.example.orders.messaging;
 
 import com.example.orders.contracts.Topology;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Method;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -12,10 +14,14 @@ import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * Asks the broker whether it has the delayed-message-exchange plugin, by declaring the plugin's
- * exchange (and binding it to the work queue) on a throwaway connection: without the plugin the
- * broker answers with a <em>connection</em> error (503 unknown exchange type), which would kill
- * every channel of the shared connection.
+ * Asks the broker whether it has the delayed-message-exchange plugin. Its version decides first: from
+ * RabbitMQ 4.3 on the plugin cannot exist ({@link BrokerVersion}), and nothing is declared. Before
+ * that, the plugin's exchange is declared (and bound to the work queue) on a throwaway connection:
+ * the broker accepting it means present; the broker refusing it, with whatever code (3.10 and a fresh
+ * 4.x close the connection with 503 unknown exchange type; a 4.3 node that once had the plugin closes
+ * the channel with 406 invalid exchange type), means absent. Only failing to reach the broker leaves
+ * the question open. The throwaway connection keeps a connection error away from the shared one,
+ * whose channels it would kill.
  */
 final class DelayedExchangeProbe {
 
@@ -27,31 +33,48 @@ final class DelayedExchangeProbe {
         this.connections = connections;
     }
 
+    /** What the broker said, and why, for the log. */
+    record Answer(boolean present, String why) {}
+
     /**
-     * True when the broker has the plugin (its exchange is then declared and bound), false when it
-     * has not; throws {@link AmqpConnectException} while the broker cannot be reached.
+     * Whether the broker has the plugin (its exchange is then declared and bound); throws
+     * {@link AmqpConnectException} while the broker cannot be reached.
      */
-    boolean pluginPresent() {
-        // Declares our own topology first (RabbitAdmin runs on connection open), so the binding below finds its queue.
-        connections.createConnection().close();
+    Answer ask() {
+        // The shared connection also declares our own topology when it opens (RabbitAdmin), so the
+        // binding below finds its queue.
+        Object version;
+        try (var shared = connections.createConnection()) {
+            version = shared.getDelegate().getServerProperties().get("version");
+        }
+        if (BrokerVersion.cannotHaveThePlugin(version)) {
+            return new Answer(false, "RabbitMQ " + version + " has no delayed-message plugin (gone since 4.3)");
+        }
         Connection probe = null;
         try {
             com.rabbitmq.client.ConnectionFactory quiet =
                     connections.getRabbitConnectionFactory().clone();
-            quiet.setExceptionHandler(new QuietExceptionHandler()); // the broker closing it is the expected answer
+            quiet.setExceptionHandler(new QuietExceptionHandler()); // the broker closing it is an expected answer
             probe = quiet.newConnection("order-service-delay-probe");
             Channel channel = probe.createChannel();
-            channel.exchangeDeclare(
-                    Topology.DELAYED_EXCHANGE, "x-delayed-message", true, false, Topology.delayedExchangeArguments());
-            channel.queueBind(Topology.EXPIRY_QUEUE, Topology.DELAYED_EXCHANGE, Topology.EXPIRE_KEY);
-            return true;
-        } catch (IOException | ShutdownSignalException e) {
-            if (!pluginMissing(e)) {
-                throw new AmqpConnectException(new IOException("probing the delay transport failed", e));
+            try {
+                channel.exchangeDeclare(
+                        Topology.DELAYED_EXCHANGE,
+                        "x-delayed-message",
+                        true,
+                        false,
+                        Topology.delayedExchangeArguments());
+            } catch (IOException | ShutdownSignalException e) {
+                Method refusal = refusal(e);
+                if (refusal == null) {
+                    throw new AmqpConnectException(new IOException("probing the delay transport failed", e));
+                }
+                return new Answer(false, "RabbitMQ " + version + " refused the plugin's exchange: " + text(refusal));
             }
-            return false;
-        } catch (TimeoutException e) {
-            throw new AmqpConnectException(e);
+            channel.queueBind(Topology.EXPIRY_QUEUE, Topology.DELAYED_EXCHANGE, Topology.EXPIRE_KEY);
+            return new Answer(true, "RabbitMQ " + version + " accepted the plugin's exchange");
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            throw new AmqpConnectException(new IOException("probing the delay transport failed", e));
         } finally {
             if (probe != null) {
                 probe.abort();
@@ -59,13 +82,28 @@ final class DelayedExchangeProbe {
         }
     }
 
-    private static boolean pluginMissing(Exception e) {
+    /**
+     * The broker's close of the channel or connection that refused the declaration, or null when the
+     * failure was not the broker's answer (the connection lost, a timeout).
+     */
+    static Method refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("unknown exchange type")) {
-                return true;
+            if (t instanceof ShutdownSignalException signal
+                    && !signal.isInitiatedByApplication()
+                    && (signal.getReason() instanceof AMQP.Channel.Close
+                            || signal.getReason() instanceof AMQP.Connection.Close)) {
+                return signal.getReason();
             }
         }
-        return false;
+        return null;
+    }
+
+    private static String text(Method refusal) {
+        if (refusal instanceof AMQP.Channel.Close close) {
+            return close.getReplyCode() + " " + close.getReplyText() + " (channel error)";
+        }
+        AMQP.Connection.Close close = (AMQP.Connection.Close) refusal;
+        return close.getReplyCode() + " " + close.getReplyText() + " (connection error)";
     }
 
     private static final class QuietExceptionHandler extends com.rabbitmq.client.impl.DefaultExceptionHandler {

@@ -77,6 +77,15 @@ class OutboxPublisher {
      */
     List<Long> publishConfirmed(List<OutboxMessage> batch) {
         DelayTransport transport = transports.active();
+        try {
+            return publishConfirmed(batch, transport);
+        } catch (RuntimeException e) {
+            transports.refused(transport); // the plugin may be gone: the broker is asked again
+            throw e;
+        }
+    }
+
+    private List<Long> publishConfirmed(List<OutboxMessage> batch, DelayTransport transport) {
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
             Routed routed = route(message, transport);

@@ -2,6 +2,8 @@ package com.example.orders.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayTransport;
@@ -25,10 +27,12 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The plugin probe against the test broker, whichever kind it is: stock RabbitMQ (this project's
- * local one) or one with the delayed-message-exchange plugin. What the broker offers is asked of it
- * independently of the code under test ({@link #brokerHasThePlugin}), and each test expects the
- * answer that fits. (The plugin path end to end: PluginBrokerContainerIT, DelayedExchangeContainerIT.)
+ * The plugin probe against the test broker, whichever kind it is: stock RabbitMQ 3.10 (this project's
+ * local one), RabbitMQ 4.3 (scripts/test.sh's second pass) or one with the delayed-message-exchange
+ * plugin. What the broker offers is asked of it independently of the code under test
+ * ({@link #brokerHasThePlugin}), and each test expects the answer that fits. (The plugin path end to
+ * end: PluginBrokerContainerIT, DelayedExchangeContainerIT; a refused publish into the plugin's
+ * exchange: outbox/WindowQueueIT.)
  */
 class DelayTransportsIT {
 
@@ -67,6 +71,38 @@ class DelayTransportsIT {
         var admin = new RabbitAdmin(connections);
         String queue = admin.declareQueue().getName();
         assertThat(admin.getQueueInfo(queue)).isNotNull();
+    }
+
+    @Test
+    void theBrokersVersionDecidesFromRabbitMq43OnAndARefusedDeclarationBeforeWhateverItsCode() {
+        var answer = new DelayedExchangeProbe(connections).ask();
+        String version = serverVersion();
+
+        if (BrokerVersion.cannotHaveThePlugin(version)) {
+            assertThat(answer.present()).isFalse();
+            assertThat(answer.why()).as("nothing declared").contains("RabbitMQ " + version, "gone since 4.3");
+        } else if (!answer.present()) {
+            // 3.10: 503 unknown exchange type, a connection error; a 4.x that once had the plugin: 406
+            assertThat(answer.why()).contains("refused the plugin's exchange");
+        }
+    }
+
+    @Test
+    void aReestablishedConnectionDecidesAgainAndTheInfoFollows() throws Exception {
+        assumeThat(brokerHasThePlugin()).as("needs a broker without the plugin").isFalse();
+        var transports = new DelayTransports(properties(DelayTransport.AUTO), connections);
+        assertThat(transports.active()).isEqualTo(DelayTransport.DEAD_LETTER_TTL);
+        // as if the service had started while the broker still had the plugin
+        transports.decided(DelayTransport.DELAYED_EXCHANGE);
+
+        connections.resetConnection(); // the broker went away ...
+        connections.createConnection().close(); // ... and is back, without the plugin
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> transports.chosen().orElseThrow() == DelayTransport.DEAD_LETTER_TTL);
+        var info = new org.springframework.boot.actuate.info.Info.Builder();
+        new DelayTransportReport(transports).contribute(info);
+        assertThat(info.build().getDetails().get("delayTransport").toString()).contains("active=dead-letter-ttl");
     }
 
     @Test
@@ -121,6 +157,12 @@ class DelayTransportsIT {
             return false;
         } finally {
             probe.destroy();
+        }
+    }
+
+    private String serverVersion() {
+        try (var connection = connections.createConnection()) {
+            return String.valueOf(connection.getDelegate().getServerProperties().get("version"));
         }
     }
 
