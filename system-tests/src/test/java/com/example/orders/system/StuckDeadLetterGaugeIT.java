@@ -36,9 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
 class StuckDeadLetterGaugeIT {
 
     private static final Servers SERVERS = Servers.fromEnv("IT", "orders_test", "orders-test");
-    private static final int BROKER_METRICS_PORT = Integer.parseInt(Servers.env("IT_RABBITMQ_PROMETHEUS_PORT", "15692"));
+    private static final int BROKER_METRICS_PORT =
+            Integer.parseInt(Servers.env("IT_RABBITMQ_PROMETHEUS_PORT", "15692"));
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-    private static final Path RULES = Path.of("..", "docker", "prometheus", "alerts.yml").toAbsolutePath().normalize();
+    private static final Path RULES =
+            Path.of("..", "docker", "prometheus", "alerts.yml").toAbsolutePath().normalize();
 
     /** Waits like a level of the cascade, but dead-letters into an exchange nobody declared. */
     private static final String STUCK_QUEUE = "orders.delay.stuck-check";
@@ -115,18 +117,20 @@ class StuckDeadLetterGaugeIT {
         JsonNode result = JSON.readTree(response.body()).path("data").path("result");
         return result.isEmpty()
                 ? OptionalDouble.empty()
-                : OptionalDouble.of(Double.parseDouble(result.get(0).path("value").get(1).asString()));
+                : OptionalDouble.of(
+                        Double.parseDouble(result.get(0).path("value").get(1).asString()));
     }
 
     /** Prometheus with the stack's rules, scraping the broker's per-queue metrics every second. */
     private static Process startPrometheus() throws Exception {
-        assertThat(PROMETHEUS).as("Debian's prometheus package (scripts/check-alerts.sh installs it)").isExecutable();
+        assertThat(PROMETHEUS)
+                .as("Debian's prometheus package (scripts/check-alerts.sh installs it)")
+                .isExecutable();
         Path dir = Path.of("target", "prometheus").toAbsolutePath();
         Files.createDirectories(dir);
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(
-                config,
-                """
+                config, """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 rule_files: ["%s"]
                 scrape_configs:
@@ -134,8 +138,7 @@ class StuckDeadLetterGaugeIT {
                     metrics_path: /metrics/detailed
                     params: {family: [queue_coarse_metrics], vhost: ["%s"]}
                     static_configs: [{targets: ["%s:%d"]}]
-                """
-                        .formatted(RULES, SERVERS.rabbitVhost(), SERVERS.rabbitHost(), BROKER_METRICS_PORT));
+                """.formatted(RULES, SERVERS.rabbitVhost(), SERVERS.rabbitHost(), BROKER_METRICS_PORT));
         int port = ServiceProcess.freePort();
         prometheusUrl = "http://127.0.0.1:" + port;
         Process process = new ProcessBuilder(
