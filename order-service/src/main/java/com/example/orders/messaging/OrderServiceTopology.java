@@ -2,7 +2,9 @@ package com.example.orders.messaging;
 
 import static com.example.orders.contracts.Topology.*;
 
+import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayCascade;
+import com.example.orders.contracts.DelayWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
  * has never run. The worker declares the same cascade, from the same {@link DelayCascade}, because it
  * publishes into it as well (retries, early messages): whichever starts first, the cascade is there.
  * The plugin's exchange is declared by {@link DelayedExchangeProbe} only when the broker has the plugin.
+ * The configured payment window's queue ({@link DelayWindow}: one hop for the usual order without the
+ * plugin) is order-service's alone: nobody else publishes into it.
  *
  * <p>The old per-message-TTL queues (orders.expiry.wait, .retry) are no longer declared: where an
  * earlier version left them, they stay as they are, bound and dead-lettering to the work queue, until
@@ -33,7 +37,7 @@ import org.springframework.context.annotation.Configuration;
 class OrderServiceTopology {
 
     @Bean
-    Declarables orderServiceDeclarables() {
+    Declarables orderServiceDeclarables(OrdersProperties properties) {
         DirectExchange expiry =
                 ExchangeBuilder.directExchange(EXPIRY_EXCHANGE).durable(true).build();
         TopicExchange events =
@@ -44,7 +48,15 @@ class OrderServiceTopology {
         List<Declarable> declarables = new ArrayList<>(List.of(
                 expiry, events, work, BindingBuilder.bind(work).to(expiry).with(EXPIRE_KEY)));
         declarables.addAll(cascade());
+        DelayWindow.of(properties.paymentTimeout().toMillis()).ifPresent(w -> declarables.addAll(window(w)));
         return new Declarables(declarables);
+    }
+
+    /** The window's direct exchange and its queue, of the same name, bound with the window's key. */
+    static List<Declarable> window(DelayWindow window) {
+        DirectExchange exchange = new DirectExchange(window.name());
+        Queue queue = new Queue(window.name(), true, false, false, window.queueArguments());
+        return List.of(exchange, queue, BindingBuilder.bind(queue).to(exchange).with(window.routingKey()));
     }
 
     /** Every exchange, queue and binding of {@link DelayCascade}, as Spring AMQP declares them. */

@@ -3,12 +3,14 @@ package com.example.orders.outbox;
 import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
+import com.example.orders.contracts.DelayWindow;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import com.example.orders.messaging.DelayTransports;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +46,7 @@ class OutboxPublisher {
     private final DelayTransports transports;
     private final ReturnedPublishes returns;
     private final long confirmTimeoutMillis;
+    private final Optional<DelayWindow> window;
 
     OutboxPublisher(
             ConnectionFactory connections,
@@ -61,6 +64,7 @@ class OutboxPublisher {
         this.transports = transports;
         this.returns = returns;
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
+        this.window = DelayWindow.of(properties.paymentTimeout().toMillis());
     }
 
     /**
@@ -88,7 +92,7 @@ class OutboxPublisher {
     private List<Long> publishConfirmed(List<OutboxMessage> batch, DelayTransport transport) {
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
-            Routed routed = route(message, transport);
+            Routed routed = route(message, transport, window);
             CorrelationData correlation = new CorrelationData(message.eventId());
             (routed.mandatory() ? mandatory : rabbit)
                     .send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
@@ -131,7 +135,11 @@ class OutboxPublisher {
     /** Where a message goes, how it waits, and whether the broker must route it or return it; for tests. */
     record Routed(String exchange, String routingKey, Message message, boolean mandatory) {}
 
-    static Routed route(OutboxMessage row, DelayTransport transport) {
+    /**
+     * {@code window}: the configured payment window's queue ({@link DelayWindow}); without the plugin
+     * an expiry message whose delay fits it waits there, one hop, and any other in the cascade.
+     */
+    static Routed route(OutboxMessage row, DelayTransport transport, Optional<DelayWindow> window) {
         MessageBuilderSupport<Message> message = MessageBuilder.withBody(
                         row.payload().getBytes(StandardCharsets.UTF_8))
                 .setContentType(MessageProperties.CONTENT_TYPE_JSON)
@@ -154,6 +162,9 @@ class OutboxPublisher {
                         message.setHeader(Headers.DELAY, row.delayMillis()).build(),
                         false);
             case DEAD_LETTER_TTL -> {
+                if (window.isPresent() && window.get().fits(row.delayMillis())) {
+                    yield new Routed(window.get().name(), window.get().routingKey(), message.build(), true);
+                }
                 DelayCascade.Route route = DelayCascade.route(row.delayMillis(), DelayCascade.EXPIRY_DESTINATION);
                 yield new Routed(route.exchange(), route.routingKey(), message.build(), true);
             }

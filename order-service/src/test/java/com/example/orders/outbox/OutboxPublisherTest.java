@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
+import com.example.orders.contracts.DelayWindow;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageDeliveryMode;
 
 /** Where each outbox row goes, and how it waits, under each delay transport. */
 class OutboxPublisherTest {
+
+    /** The configured payment window, 15 minutes, and its one-hop queue. */
+    private static final Optional<DelayWindow> WINDOW = DelayWindow.of(900_000);
+
+    private static OutboxPublisher.Routed route(OutboxMessage row, DelayTransport transport) {
+        return OutboxPublisher.route(row, transport, WINDOW);
+    }
 
     private static OutboxMessage expiry(long delayMillis) {
         return new OutboxMessage(
@@ -20,7 +29,7 @@ class OutboxPublisherTest {
 
     @Test
     void withThePluginTheMessageWaitsInTheDelayedExchangeForTheTimeLeft() {
-        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(900_000), DelayTransport.DELAYED_EXCHANGE);
+        OutboxPublisher.Routed routed = route(expiry(900_000), DelayTransport.DELAYED_EXCHANGE);
 
         assertThat(routed.exchange()).isEqualTo(Topology.DELAYED_EXCHANGE);
         assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
@@ -33,10 +42,10 @@ class OutboxPublisherTest {
 
     @Test
     void withStockRabbitMqTheMessageEntersTheDelayCascadeMandatoryWithItsDelayInTheRoutingKey() {
-        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(900_000), DelayTransport.DEAD_LETTER_TTL);
+        OutboxPublisher.Routed routed = route(expiry(1_800_000), DelayTransport.DEAD_LETTER_TTL);
 
-        DelayCascade.Route expected = DelayCascade.route(900_000, DelayCascade.EXPIRY_DESTINATION);
-        assertThat(routed.exchange()).isEqualTo(expected.exchange()).isEqualTo("orders.delay.level-13");
+        DelayCascade.Route expected = DelayCascade.route(1_800_000, DelayCascade.EXPIRY_DESTINATION);
+        assertThat(routed.exchange()).isEqualTo(expected.exchange()).isEqualTo("orders.delay.level-14");
         assertThat(routed.routingKey()).isEqualTo(expected.routingKey());
         assertThat(routed.mandatory()).isTrue();
         // one TTL per queue: the message itself carries none
@@ -49,7 +58,7 @@ class OutboxPublisherTest {
     void aMessageAlreadyDueGoesStraightToTheWorkQueueWhateverTheTransport() {
         for (DelayTransport transport :
                 new DelayTransport[] {DelayTransport.DELAYED_EXCHANGE, DelayTransport.DEAD_LETTER_TTL}) {
-            OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(0), transport);
+            OutboxPublisher.Routed routed = route(expiry(0), transport);
             assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
             assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
             assertThat(routed.mandatory()).isTrue();
@@ -58,7 +67,7 @@ class OutboxPublisherTest {
 
     @Test
     void everyMessageIsPersistentJsonNamedByItsEventId() {
-        OutboxPublisher.Routed routed = OutboxPublisher.route(expiry(10), DelayTransport.DEAD_LETTER_TTL);
+        OutboxPublisher.Routed routed = route(expiry(10), DelayTransport.DEAD_LETTER_TTL);
 
         var properties = routed.message().getMessageProperties();
         assertThat(properties.getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
@@ -73,7 +82,7 @@ class OutboxPublisherTest {
     void domainEventsGoToTheEventsExchangeUndelayed() {
         var event = new OutboxMessage(2, "event-2", "OrderExpired", "events", Topology.ORDER_EXPIRED_KEY, "{}", 0);
 
-        OutboxPublisher.Routed routed = OutboxPublisher.route(event, DelayTransport.DELAYED_EXCHANGE);
+        OutboxPublisher.Routed routed = route(event, DelayTransport.DELAYED_EXCHANGE);
 
         assertThat(routed.exchange()).isEqualTo(Topology.EVENTS_EXCHANGE);
         assertThat(routed.routingKey()).isEqualTo(Topology.ORDER_EXPIRED_KEY);
@@ -82,5 +91,43 @@ class OutboxPublisherTest {
                 .isFalse();
         assertThat(routed.message().getMessageProperties().<Object>getHeader(Headers.DELAY))
                 .isNull();
+    }
+
+    @Test
+    void withStockRabbitMqTheConfiguredWindowOrUpToOneUnitLessWaitsInTheWindowQueueMandatory() {
+        for (long delay : new long[] {900_000, 899_950, 899_900}) {
+            OutboxPublisher.Routed routed = route(expiry(delay), DelayTransport.DEAD_LETTER_TTL);
+
+            assertThat(routed.exchange()).as("%d ms", delay).isEqualTo("orders.delay.window-900000ms");
+            assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+            assertThat(routed.mandatory()).isTrue();
+            assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
+        }
+    }
+
+    @Test
+    void anyOtherDelayTakesTheCascadeAlsoWithAWindowQueue() {
+        // a row published late (an outage), a shorter or a longer per-order window
+        for (long delay : new long[] {899_899, 600_000, 900_001, 1_000}) {
+            OutboxPublisher.Routed routed = route(expiry(delay), DelayTransport.DEAD_LETTER_TTL);
+
+            DelayCascade.Route expected = DelayCascade.route(delay, DelayCascade.EXPIRY_DESTINATION);
+            assertThat(routed.exchange()).as("%d ms", delay).isEqualTo(expected.exchange());
+            assertThat(routed.routingKey()).isEqualTo(expected.routingKey());
+        }
+    }
+
+    @Test
+    void withThePluginTheWindowQueueIsNotUsed() {
+        assertThat(route(expiry(900_000), DelayTransport.DELAYED_EXCHANGE).exchange())
+                .isEqualTo(Topology.DELAYED_EXCHANGE);
+    }
+
+    @Test
+    void withoutAWindowQueueTheWindowTakesTheCascade() {
+        OutboxPublisher.Routed routed =
+                OutboxPublisher.route(expiry(900_000), DelayTransport.DEAD_LETTER_TTL, Optional.empty());
+
+        assertThat(routed.exchange()).isEqualTo("orders.delay.level-13");
     }
 }

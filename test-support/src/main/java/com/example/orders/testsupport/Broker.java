@@ -1,6 +1,7 @@
 package com.example.orders.testsupport;
 
 import com.example.orders.contracts.DelayCascade;
+import com.example.orders.contracts.DelayWindow;
 import com.example.orders.contracts.Topology;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -21,7 +22,18 @@ import java.util.UUID;
  */
 public final class Broker implements AutoCloseable {
 
-    /** Queues the expiry pipeline owns: every level of the cascade and the work queue. */
+    /**
+     * The one-hop queues of the payment windows the test stacks configure (system-tests 3 s, chaos 4 s):
+     * their usual order waits there, not in the cascade. A stack with another window has its own.
+     */
+    public static final List<String> WINDOW_QUEUES = List.of(
+            DelayWindow.of(3_000).orElseThrow().name(),
+            DelayWindow.of(4_000).orElseThrow().name());
+
+    /** Where delayed messages wait: every level of the cascade and {@link #WINDOW_QUEUES}. */
+    public static final List<String> DELAY_QUEUES = delayQueues();
+
+    /** Queues the expiry pipeline owns: {@link #DELAY_QUEUES} and the work queue. */
     public static final List<String> PIPELINE_QUEUES = pipelineQueues();
 
     /** Every queue either service declares, the old per-message-TTL ones of an upgraded broker too. */
@@ -41,8 +53,14 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static List<String> pipelineQueues() {
+    private static List<String> delayQueues() {
         List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+        queues.addAll(WINDOW_QUEUES);
+        return List.copyOf(queues);
+    }
+
+    private static List<String> pipelineQueues() {
+        List<String> queues = new ArrayList<>(DELAY_QUEUES);
         queues.add(Topology.EXPIRY_QUEUE);
         return List.copyOf(queues);
     }
@@ -106,22 +124,55 @@ public final class Broker implements AutoCloseable {
         channel.queueBind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
     }
 
-    /** Messages waiting for their delay, over every level of the cascade. */
+    /**
+     * Messages waiting for their delay, over every level of the cascade and the window queues (one
+     * not declared in this vhost counts 0).
+     */
     public long delayedCount() throws IOException {
         long waiting = 0;
-        for (String queue : DelayCascade.levelQueues()) {
-            waiting += messageCount(queue);
+        for (String queue : DELAY_QUEUES) {
+            waiting += ifDeclared(queue, own -> own.queueDeclarePassive(queue).getMessageCount());
         }
         return waiting;
     }
 
-    /** Deletes every message waiting for its delay, at every level of the cascade (a lost message). Returns how many. */
+    /**
+     * Deletes every message waiting for its delay, at every level of the cascade and in the window
+     * queues (a lost message). Returns how many.
+     */
     public int purgeDelayed() throws IOException {
         int purged = 0;
-        for (String queue : DelayCascade.levelQueues()) {
-            purged += purge(queue);
+        for (String queue : DELAY_QUEUES) {
+            purged += ifDeclared(queue, own -> own.queuePurge(queue).getMessageCount());
         }
         return purged;
+    }
+
+    private interface OnChannel {
+        int apply(Channel channel) throws IOException;
+    }
+
+    /** Runs on a channel of its own, which the broker closes (404) when the queue is not declared: 0 then. */
+    private int ifDeclared(String queue, OnChannel action) throws IOException {
+        Channel own = connection.createChannel();
+        try {
+            return action.apply(own);
+        } catch (IOException e) {
+            if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException closed
+                    && closed.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == 404) {
+                return 0;
+            }
+            throw e;
+        } finally {
+            if (own.isOpen()) {
+                try {
+                    own.close();
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IOException(e);
+                }
+            }
+        }
     }
 
     public record Dead(String messageId, String body, Map<String, Object> headers) {
