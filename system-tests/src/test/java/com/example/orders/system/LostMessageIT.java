@@ -28,7 +28,11 @@ class LostMessageIT {
             broker.purgeDelayed();
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.status(id).equals("EXPIRED"));
+        // The deadline, the sweep's grace, then two of its runs (it takes an order seen overdue twice).
+        await().atMost(SystemUnderTest.PAYMENT_TIMEOUT
+                        .plus(SystemUnderTest.SWEEP_GRACE)
+                        .plusSeconds(25))
+                .until(() -> api.status(id).equals("EXPIRED"));
         assertThat(api.stock(sku)).isEqualTo(6);
         assertThat(api.workerMetric("orders_expiry_sweep_rescued_total")).isGreaterThan(rescuedBefore);
     }

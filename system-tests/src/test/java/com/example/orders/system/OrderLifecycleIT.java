@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The life of one order as a storefront sees it: placed, paid or not, expired on time. */
 class OrderLifecycleIT {
 
-    private static final Duration WITHIN_SECONDS = Duration.ofSeconds(20);
+    private static final Duration WITHIN_SECONDS = Duration.ofSeconds(30);
 
     private final SystemUnderTest system = SystemUnderTest.get();
     private final Api api = system.api();
