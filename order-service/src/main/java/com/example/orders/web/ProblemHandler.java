@@ -127,7 +127,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 problem.setType(URI.create(TYPE_BASE + "http-" + status.value()));
             }
             // Spring would negotiate plain JSON for errors raised before a handler was chosen (e.g. 415).
-            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            // The headers of an ErrorResponse (a path that names no resource, 405's Allow) are read-only.
+            HttpHeaders writable = new HttpHeaders();
+            writable.addAll(headers);
+            writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return super.createResponseEntity(body, writable, status, request);
         }
         return super.createResponseEntity(body, headers, status, request);
     }

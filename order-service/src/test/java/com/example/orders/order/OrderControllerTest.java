@@ -12,6 +12,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 
 import com.example.orders.outbox.Outbox;
@@ -152,6 +154,19 @@ class OrderControllerTest {
                         .content("{}"))
                 .andExpect(problem(415));
         verify(stock, never()).reserve(anyList());
+    }
+
+    @Test
+    void aMethodTheOrderDoesNotTakeIsA405ProblemSayingWhichItTakes() throws Exception {
+        mvc.perform(put("/api/orders/some-order").header(HttpHeaders.AUTHORIZATION, SliceSecurity.BEARER))
+                .andExpect(problem(405))
+                .andExpect(header().string(HttpHeaders.ALLOW, "GET"));
+    }
+
+    @Test
+    void aPathThatNamesNoResourceIsA404Problem() throws Exception {
+        mvc.perform(get("/api/orders/some-order/items").header(HttpHeaders.AUTHORIZATION, SliceSecurity.BEARER))
+                .andExpect(problem(404));
     }
 
     @Test
