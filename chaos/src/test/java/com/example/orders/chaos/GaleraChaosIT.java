@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -37,6 +41,18 @@ class GaleraChaosIT {
             List.of(),
             0);
 
+    private static final Scenario NODE_KILL = new Scenario(
+            "galera-node-kill",
+            "the node order-service-1 writes to killed -9 and restarted; writers on three different nodes",
+            2,
+            2,
+            Integer.getInteger("chaos.orders", 1200),
+            Duration.ofSeconds(Long.getLong("chaos.spread.seconds", 50)),
+            List.of(),
+            0);
+
+    private static final String PROBE = "galera-probe";
+
     private static final String HTTP_ANSWERS = "http_server_requests_seconds_count{";
 
     private static PrivateGaleraCluster galera;
@@ -57,23 +73,81 @@ class GaleraChaosIT {
 
     @Test
     void ordersWrittenThroughDifferentNodesKeepEveryGuaranteeAndNoAnswerIsA500() throws Exception {
+        Outcome outcome = run(WRITERS, Settings.SWEEP_GRACE, (stack, ledger) -> {});
+
+        assertGuaranteesHeld(WRITERS, outcome);
+    }
+
+    /**
+     * The full run only ({@code -Pchaos-full}): the node order-service-1 writes to is killed -9 a third
+     * into the load and started again at two thirds. Measured: how long from the kill until a write
+     * through order-service-1 succeeds again (its pool moves to the next node of its URL once Galera
+     * has dropped the dead one). No order that was answered 201 may be missing afterwards.
+     */
+    @Test
+    void killingTheNodeAnOrderServiceWritesToLosesNoOrderAndNoAnswerIsA500() throws Exception {
+        Assumptions.assumeTrue("full".equals(System.getProperty("chaos.scenarios")), "full chaos run only");
+        AtomicReference<Duration> writesBack = new AtomicReference<>();
+        Outcome outcome = run(
+                NODE_KILL,
+                ClusterChaosRun.SWEEP_GRACE,
+                (stack, ledger) -> ChaosRun.injectSpread(NODE_KILL.spread(), List.of("kill", "restart"), step -> {
+                    if (step.equals("kill")) {
+                        Api first = stack.api().on(stack.orderServices.get(0).url());
+                        putProbe(first, ledger);
+                        galera.kill(0);
+                        writesBack.set(untilAWriteSucceeds(first, ledger));
+                    } else {
+                        galera.restart(0);
+                    }
+                }));
+        Report.print(
+                "galera-node-kill: writes through order-service-1 succeeded again %s after the kill of its node%n"
+                        .formatted(writesBack.get()),
+                Report.FILE);
+
+        assertGuaranteesHeld(NODE_KILL, outcome);
+        assertThat(writesBack.get()).as("writes back after the kill").isLessThan(Duration.ofSeconds(60));
+        assertThat(outcome.report().rescued())
+                .as(
+                        "orders the sweep rescued (%d s after a deadline): each a message lost",
+                        ClusterChaosRun.SWEEP_GRACE.toSeconds())
+                .isZero();
+    }
+
+    private record Outcome(Report report, double answered500) {}
+
+    /**
+     * A fresh stack on the cluster, order-service n writing through node n and the workers through the
+     * last node; the workload with {@code faults} beside it; rest; the checker; the answers counted.
+     * {@code sweepGrace}: longer than an outage lasts, an order the sweep rescues had its message lost,
+     * not merely delayed by the outage.
+     */
+    private static Outcome run(Scenario scenario, Duration sweepGrace, BiConsumer<Stack, Ledger> faults)
+            throws Exception {
         String database = Settings.SERVERS.databaseName();
         try (Stack stack = Stack.start(
-                WRITERS.name(),
-                WRITERS.orderServices(),
-                WRITERS.workers(),
-                Map.of("SPRING_DATASOURCE_URL", galera.url(database, 2)),
+                scenario.name(),
+                scenario.orderServices(),
+                scenario.workers(),
+                Map.of(
+                        "SPRING_DATASOURCE_URL",
+                        galera.url(database, 2),
+                        "EXPIRY_SWEEP_GRACE",
+                        sweepGrace.toSeconds() + "s"),
                 instance -> Map.of("SPRING_DATASOURCE_URL", galera.url(database, instance)))) {
             Ledger ledger = new Ledger();
             Api api = stack.api();
             Workload workload = new Workload(
                     api,
                     ledger,
-                    WRITERS.orders(),
-                    WRITERS.spread(),
-                    WRITERS.name().hashCode());
+                    scenario.orders(),
+                    scenario.spread(),
+                    scenario.name().hashCode());
             workload.createProducts();
+            CompletableFuture<Void> injecting = CompletableFuture.runAsync(() -> faults.accept(stack, ledger));
             workload.run();
+            injecting.get(10, TimeUnit.MINUTES);
 
             Instant loadDone = Instant.now();
             ChaosRun.awaitRest(0);
@@ -81,22 +155,52 @@ class GaleraChaosIT {
             Duration rest = Duration.between(loadDone, Instant.now());
             Files.writeString(stack.logDir.resolve("galera-at-rest.txt"), galera.diagnostics());
             List<String> violations = new InvariantChecker(ledger, api).check(Set.of());
-            Report report = ChaosRun.report(WRITERS, stack, ledger, "none", 0, rest, violations);
+            Report report = ChaosRun.report(scenario, stack, ledger, "see below", 0, rest, violations);
             report.print();
             double answered500 = sumOverOrderServices(
                     stack, line -> line.startsWith(HTTP_ANSWERS) && line.contains("status=\"500\""));
             double retried = sumOverOrderServices(stack, line -> line.startsWith("orders_transaction_retries_total{"));
             Report.print(
-                    "galera-writers: %d answers 500; order-service transactions run again after a conflict: %.0f%n%s%n"
-                            .formatted((long) answered500, retried, galera.diagnostics()),
+                    "%s: %d answers 500; order-service transactions run again after a conflict: %.0f%n%s%n"
+                            .formatted(scenario.name(), (long) answered500, retried, galera.diagnostics()),
                     Report.FILE);
-
-            assertThat(violations).as("invariant violations").isEmpty();
-            assertThat(answered500).as("answers 500").isZero();
-            assertThat(report.orders()).as("orders placed").isGreaterThan(WRITERS.orders() / 2);
-            assertThat(report.paid()).as("orders paid").isPositive();
-            assertThat(report.expired()).as("orders expired").isPositive();
+            return new Outcome(report, answered500);
         }
+    }
+
+    private static void assertGuaranteesHeld(Scenario scenario, Outcome outcome) {
+        assertThat(outcome.report().violations()).as("invariant violations").isEmpty();
+        assertThat(outcome.answered500()).as("answers 500").isZero();
+        assertThat(outcome.report().orders()).as("orders placed").isGreaterThan(scenario.orders() / 2);
+        assertThat(outcome.report().paid()).as("orders paid").isPositive();
+        assertThat(outcome.report().expired()).as("orders expired").isPositive();
+    }
+
+    /** A product only the probe writes (stock 1 at every PUT), known to the checker's stock ledger. */
+    private static Api.Response putProbe(Api api, Ledger ledger) {
+        ledger.initialStock.put(PROBE, 1);
+        return api.putProduct(PROBE, Map.of("name", "probe", "priceCents", 1, "stock", 1));
+    }
+
+    /** From now until a PUT through {@code api} succeeds (a 503 meanwhile is the expected answer). */
+    private static Duration untilAWriteSucceeds(Api api, Ledger ledger) {
+        Instant from = Instant.now();
+        while (Duration.between(from, Instant.now()).compareTo(Duration.ofMinutes(3)) < 0) {
+            try {
+                if (putProbe(api, ledger).status() < 300) {
+                    return Duration.between(from, Instant.now());
+                }
+            } catch (RuntimeException unanswered) {
+                // the request timed out: try again
+            }
+            try {
+                Thread.sleep(100); // the probe's pace, not a wait for a result
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return Duration.ofMinutes(3);
     }
 
     /** The sum of the samples {@code wanted} picks from the running order-services' metrics. */

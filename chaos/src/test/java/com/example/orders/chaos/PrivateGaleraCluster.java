@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -33,6 +35,8 @@ final class PrivateGaleraCluster implements AutoCloseable {
     static final Path PROVIDER = Path.of("/usr/lib/galera/libgalera_smm.so");
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+
+    private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position: (\\S+)");
 
     private final String name;
     private final Path dir;
@@ -81,9 +85,9 @@ final class PrivateGaleraCluster implements AutoCloseable {
         PrivateMariaDb.run(install, cluster.dir.resolve("install.log"));
         cluster.handToServerUser();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll));
-        cluster.nodes.get(0).launch(true);
+        cluster.nodes.get(0).launch(true, null);
         cluster.nodes.get(0).awaitSynced();
-        cluster.nodes.subList(1, size).forEach(node -> node.launch(false));
+        cluster.nodes.subList(1, size).forEach(node -> node.launch(false, null));
         cluster.nodes.subList(1, size).forEach(Node::awaitSynced);
         return cluster;
     }
@@ -105,6 +109,22 @@ final class PrivateGaleraCluster implements AutoCloseable {
         restore = Settings.SERVERS;
         Settings.SERVERS = restore.withDbUrl(url(restore.databaseName(), 0));
         return this;
+    }
+
+    /** kill -9 of node {@code index} (0-based): no shutdown; the others go on once they notice. */
+    void kill(int index) {
+        nodes.get(index).stop(true);
+    }
+
+    /**
+     * Starts node {@code index} (0-based) again after a kill or stop, while the others run: it recovers
+     * its position, joins, catches up (by incremental transfer while the others' cache holds what it
+     * missed) and is awaited Synced.
+     */
+    void restart(int index) {
+        Node node = nodes.get(index);
+        node.launch(false, node.recoverPosition());
+        node.awaitSynced();
     }
 
     /** Each node's view: {@code node-1 Synced, cluster of 3, Primary}. */
@@ -166,8 +186,52 @@ final class PrivateGaleraCluster implements AutoCloseable {
             this.dir = PrivateGaleraCluster.this.dir.resolve("node-" + number);
         }
 
-        synchronized void launch(boolean bootstrap) {
+        /** Starts it: bootstrapping a new cluster, or joining one (from {@code position}, if known). */
+        synchronized void launch(boolean bootstrap, String position) {
             launches++;
+            List<String> command = serverCommand("error." + launches + ".log");
+            if (bootstrap) {
+                command.add("--wsrep-new-cluster");
+                command.add("--init-file=" + PrivateGaleraCluster.this.dir.resolve("init.sql"));
+            }
+            if (position != null) {
+                command.add("--wsrep-start-position=" + position);
+            }
+            try {
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                dir.resolve("mariadbd." + launches + ".out").toFile())
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * What a node that was killed has committed, {@code <cluster uuid>:<seqno>}, read from its own
+         * InnoDB by {@code mariadbd --wsrep-recover} (which exits after saying it), as the distribution's
+         * {@code galera_recovery} does before a start; null if it cannot tell (the node then takes a full
+         * state transfer).
+         */
+        String recoverPosition() {
+            Path log = dir.resolve("recover." + (launches + 1) + ".log");
+            List<String> command = serverCommand(log.getFileName().toString());
+            command.add("--wsrep-recover");
+            PrivateMariaDb.run(command, dir.resolve("recover." + (launches + 1) + ".out"));
+            try {
+                Matcher recovered = RECOVERED.matcher(Files.readString(log));
+                String position = null;
+                while (recovered.find()) {
+                    position = recovered.group(1);
+                }
+                return position;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private List<String> serverCommand(String errorLog) {
             List<String> command = new ArrayList<>(List.of(
                     PrivateMariaDb.executable("mariadbd"),
                     "--no-defaults",
@@ -176,7 +240,7 @@ final class PrivateGaleraCluster implements AutoCloseable {
                     "--bind-address=127.0.0.1",
                     "--socket=" + dir.resolve("mysqld.sock"),
                     "--pid-file=" + dir.resolve("mysqld.pid"),
-                    "--log-error=" + dir.resolve("error." + launches + ".log"),
+                    "--log-error=" + dir.resolve(errorLog),
                     "--skip-name-resolve",
                     "--max-connections=300",
                     "--innodb-buffer-pool-size=64M",
@@ -194,20 +258,8 @@ final class PrivateGaleraCluster implements AutoCloseable {
                             .formatted(gcommPort, istPort),
                     "--wsrep-sst-method=rsync",
                     "--wsrep-sst-receive-address=127.0.0.1:" + sstPort));
-            if (bootstrap) {
-                command.add("--wsrep-new-cluster");
-                command.add("--init-file=" + PrivateGaleraCluster.this.dir.resolve("init.sql"));
-            }
             asServerUser(command);
-            try {
-                process = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                dir.resolve("mariadbd." + launches + ".out").toFile())
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return command;
         }
 
         synchronized boolean running() {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Reads a failure's cause chain for "the database cannot be reached": no pooled connection in time
@@ -29,6 +30,11 @@ final class DatabaseAway {
                     && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
                             || sql.getErrorCode() == ER_CONNECTION_KILLED)) {
                 return true;
+            }
+            if (cause instanceof TransactionSystemException rollbackFailed
+                    && rollbackFailed.getApplicationException() != null
+                    && causedBy(rollbackFailed.getApplicationException())) {
+                return true; // the rollback on the connection the pool had closed failed after it
             }
         }
         return false;

@@ -65,7 +65,9 @@ class ReplayGuard {
      * remembering is its own transaction, before and outside the payment's: when the payment's
      * transaction fails after it (a deadlock past its retries, the database away), the provider's
      * identical retry of the request is recognised here and let through. A deadlock on the remembering
-     * itself wrote nothing and runs again.
+     * itself wrote nothing and runs again. On a Galera cluster a concurrent first use through another
+     * node does not wait for this row's lock (locks are per node): the second to commit fails its
+     * certification (1213) instead, runs again, and then finds the row, the same outcome.
      */
     Use use(String signature, String orderId, byte[] body) {
         return attempts.run(() -> useOnce(signature, orderId, body));

@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The answer while the database is unreachable: {@code 503} with {@code Retry-After} and a problem
@@ -23,7 +24,11 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  * {@link SQLTransientConnectionException}), a connection refused or lost (SQLState class {@code 08},
  * Connector/J's {@code CommunicationsException} is a {@link SQLRecoverableException}), or the server
  * killing the connection mid-statement (MariaDB/MySQL error 1927). Every statement of the request ran
- * in a transaction that then did not commit, so the client may repeat the same request.
+ * in a transaction that then did not commit, so the client may repeat the same request. The pool
+ * closes a connection that failed so, and the rollback that follows then fails too ("Connection is
+ * closed", no SQLState): Spring throws that rollback failure with the first failure kept as its
+ * application exception, which is read as well (a Galera node killed under order-service answered
+ * such requests 500 before).
  */
 public final class DatabaseUnavailable {
 
@@ -51,6 +56,11 @@ public final class DatabaseUnavailable {
             if (cause instanceof SQLException sql
                     && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
                             || sql.getErrorCode() == ER_CONNECTION_KILLED)) {
+                return true;
+            }
+            if (cause instanceof TransactionSystemException rollbackFailed
+                    && rollbackFailed.getApplicationException() != null
+                    && causedBy(rollbackFailed.getApplicationException())) {
                 return true;
             }
         }

@@ -52,7 +52,10 @@ final class DatabaseUnavailableFilter extends OncePerRequestFilter {
         @Bean
         FilterRegistrationBean<DatabaseUnavailableFilter> databaseUnavailableFilter(JsonMapper json) {
             var registration = new FilterRegistrationBean<>(new DatabaseUnavailableFilter(json));
-            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+            // Inside Boot's HTTP observation filter (HIGHEST_PRECEDENCE + 1), outside the security chain:
+            // outside the observation, an exception passing through it was recorded as a 500 in
+            // http_server_requests (it sets 500 before rethrowing) while this filter answered 503.
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
             return registration;
         }
     }

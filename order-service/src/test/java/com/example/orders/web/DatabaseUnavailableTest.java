@@ -40,6 +40,20 @@ class DatabaseUnavailableTest {
     }
 
     @Test
+    void aRollbackThatFailsAfterTheConnectionWasLostIsAnOutage() {
+        var rollbackFailed = new TransactionSystemException(
+                "JDBC rollback failed", new SQLException("Connection is closed")); // Hikari's, no SQLState
+        rollbackFailed.initApplicationException(new RecoverableDataAccessException(
+                "insert", new SQLRecoverableException("Communications link failure", "08S01")));
+
+        assertThat(DatabaseUnavailable.causedBy(rollbackFailed)).isTrue();
+        assertThat(DatabaseUnavailable.causedBy(new TransactionSystemException(
+                        "JDBC rollback failed", new SQLException("Connection is closed"))))
+                .as("without the first failure, nothing says the database is away")
+                .isFalse();
+    }
+
+    @Test
     void aStatementTheDatabaseRefusesIsNotAnOutage() {
         var duplicate = new SQLException("Duplicate entry", "23000", 1062);
 
