@@ -9,6 +9,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,17 @@ public final class Broker implements AutoCloseable {
 
     public void bindDelayLevel(int n) throws IOException {
         channel.queueBind(DelayCascade.level(n), DelayCascade.level(n), DelayCascade.waitBindingKey(n));
+    }
+
+    /** Deletes the binding of a payment window's exchange to its queue, as an operator might by hand. */
+    public void unbindWindow(Duration window) throws IOException {
+        DelayWindow queue = DelayWindow.of(window.toMillis()).orElseThrow();
+        channel.queueUnbind(queue.name(), queue.name(), queue.routingKey());
+    }
+
+    public void bindWindow(Duration window) throws IOException {
+        DelayWindow queue = DelayWindow.of(window.toMillis()).orElseThrow();
+        channel.queueBind(queue.name(), queue.name(), queue.routingKey());
     }
 
     /**
