@@ -131,11 +131,22 @@ class WindowQueueIT {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> arrivals.keySet().containsAll(orders.keySet()));
 
+        // The relay polls every 100 ms; one that publishes more than a cascade unit after the commit (a
+        // loaded machine) rightly sends the message through the cascade for the time left.
         orders.forEach((id, expiresAt) -> {
             Arrival arrival = arrivals.get(id);
-            assertThat(arrival.deadLetteredFrom()).as("order %s passed", id).containsExactly(WINDOW_QUEUE);
+            assertThat(arrival.deadLetteredFrom())
+                    .as("order %s passed", id)
+                    .satisfiesAnyOf(
+                            passed -> assertThat(passed).containsExactly(WINDOW_QUEUE),
+                            passed -> assertThat(passed)
+                                    .isNotEmpty()
+                                    .allMatch(queue -> queue.startsWith("orders.delay.level-")));
             assertOnTime(id, expiresAt, arrival);
         });
+        assertThat(orders.keySet())
+                .as("orders that passed the window queue, one hop")
+                .anyMatch(id -> arrivals.get(id).deadLetteredFrom().equals(List.of(WINDOW_QUEUE)));
     }
 
     @Test
