@@ -2,10 +2,11 @@ package com.example.orders.messaging;
 
 import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.DeadLetterReason;
-import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.RepublishReason;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.CascadeTransport;
+import com.example.orders.delay.Delayed;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,16 +58,18 @@ public class Republisher {
             "x-last-death-exchange");
 
     private final RabbitTemplate rabbit;
+    private final CascadeTransport cascade;
     private final MeterRegistry meters;
     private final long confirmTimeoutMillis;
     private final Set<String> loggedReturns = ConcurrentHashMap.newKeySet();
 
-    Republisher(RabbitTemplate rabbit, ExpiryProperties properties, MeterRegistry meters) {
+    Republisher(RabbitTemplate rabbit, CascadeTransport cascade, ExpiryProperties properties, MeterRegistry meters) {
         this.rabbit = new RabbitTemplate(rabbit.getConnectionFactory());
         this.rabbit.setMandatory(true);
         // Returns are read from each message's CorrelationData; a callback only stops the template's own
         // WARN per returned message (they are logged once per cause here).
         this.rabbit.setReturnsCallback(returned -> {});
+        this.cascade = cascade;
         this.meters = meters;
         this.confirmTimeoutMillis = properties.confirmTimeout().toMillis();
     }
@@ -98,8 +101,8 @@ public class Republisher {
     }
 
     private void delay(Message message, long delayMillis) {
-        DelayCascade.Route route = DelayCascade.route(delayMillis, DelayCascade.EXPIRY_DESTINATION);
-        send(route.exchange(), route.routingKey(), message);
+        Delayed delayed = cascade.again(delayMillis);
+        send(delayed.exchange(), delayed.routingKey(), message);
     }
 
     private static MessageBuilderSupport<Message> copy(Message original) {

@@ -3,12 +3,10 @@ package com.example.orders.messaging;
 import static com.example.orders.contracts.Topology.*;
 
 import com.example.orders.ExpiryProperties;
-import com.example.orders.contracts.DelayCascade;
+import com.example.orders.delay.CascadeTransport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
@@ -16,60 +14,39 @@ import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What expiry-worker consumes and republishes into: the work queue, the delay cascade (retries and
- * early messages wait there, see {@link DelayCascade}) and the dead-letter queue. order-service
- * declares the same cascade and work queue from the same contracts, because it publishes into them
- * too: whichever starts first, nothing is unroutable. The old per-message-TTL queues (orders.expiry.wait,
- * .retry) are no longer declared; where an earlier version left them, they keep dead-lettering what
- * they hold to the work queue until empty. The consumer policy is set once here: manual
- * acknowledgement, given only after the transaction has committed.
+ * What expiry-worker consumes and republishes into: the stock-RabbitMQ delay ({@link CascadeTransport}:
+ * the work queue and the cascade, where retries and early messages wait) and the dead-letter queue.
+ * order-service declares the same work queue and cascade from the same class, because it publishes
+ * into them too: whichever starts first, nothing is unroutable. The old per-message-TTL queues
+ * (orders.expiry.wait, .retry) are no longer declared; where an earlier version left them, they keep
+ * dead-lettering what they hold to the work queue until empty. The consumer policy is set once here:
+ * manual acknowledgement, given only after the transaction has committed.
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerTopology {
 
+    /** The worker only sends messages round again: through the cascade, never a window queue. */
     @Bean
-    Declarables workerDeclarables() {
+    CascadeTransport cascadeTransport() {
+        return CascadeTransport.cascadeOnly();
+    }
+
+    @Bean
+    Declarables workerDeclarables(CascadeTransport cascade) {
         DirectExchange expiry =
                 ExchangeBuilder.directExchange(EXPIRY_EXCHANGE).durable(true).build();
-        Queue work = QueueBuilder.durable(EXPIRY_QUEUE)
-                .withArguments(expiryQueueArguments())
-                .build();
         Queue dead = QueueBuilder.durable(DEAD_LETTER_QUEUE)
                 .withArguments(deadLetterQueueArguments())
                 .build();
-        List<Declarable> declarables = new ArrayList<>(List.of(
-                expiry,
-                work,
-                dead,
-                BindingBuilder.bind(work).to(expiry).with(EXPIRE_KEY),
-                BindingBuilder.bind(dead).to(expiry).with(DEAD_KEY)));
-        declarables.addAll(cascade());
+        List<Declarable> declarables = new ArrayList<>(cascade.declarables());
+        declarables.addAll(List.of(dead, BindingBuilder.bind(dead).to(expiry).with(DEAD_KEY)));
         return new Declarables(declarables);
-    }
-
-    /** Every exchange, queue and binding of {@link DelayCascade}, as order-service declares them too. */
-    static List<Declarable> cascade() {
-        List<Declarable> cascade = new ArrayList<>();
-        DelayCascade.exchanges().forEach(name -> cascade.add(new TopicExchange(name)));
-        DelayCascade.levelQueues().forEach(name -> cascade.add(new Queue(name, true, false, false, arguments(name))));
-        DelayCascade.links()
-                .forEach(l -> cascade.add(new Binding(l.destination(), type(l), l.source(), l.key(), null)));
-        return cascade;
-    }
-
-    private static Map<String, Object> arguments(String level) {
-        return DelayCascade.queueArguments(DelayCascade.levelOf(level));
-    }
-
-    private static Binding.DestinationType type(DelayCascade.Link link) {
-        return link.toQueue() ? Binding.DestinationType.QUEUE : Binding.DestinationType.EXCHANGE;
     }
 
     @Bean

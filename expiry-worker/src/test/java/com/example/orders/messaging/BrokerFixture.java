@@ -2,6 +2,7 @@ package com.example.orders.messaging;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.CascadeTransport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class BrokerFixture implements AutoCloseable {
 
     /** Declares what the worker declares at start, as RabbitAdmin does with its Declarables bean. */
     void declareWorkerTopology() {
-        declare(new WorkerTopology().workerDeclarables());
+        declare(new WorkerTopology().workerDeclarables(CascadeTransport.cascadeOnly()));
     }
 
     void declare(Declarables declarables) {

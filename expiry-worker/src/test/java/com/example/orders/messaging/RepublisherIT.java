@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.RepublishReason;
+import com.example.orders.delay.CascadeTransport;
 import com.example.orders.expiry.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class RepublisherIT {
     void declare() {
         broker.declareWorkerTopology();
         broker.purgeAll();
-        republisher = new Republisher(broker.rabbit, TestProperties.defaults(), meters);
+        republisher = new Republisher(broker.rabbit, CascadeTransport.cascadeOnly(), TestProperties.defaults(), meters);
     }
 
     @AfterEach

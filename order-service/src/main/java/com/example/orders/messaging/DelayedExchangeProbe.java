@@ -1,6 +1,6 @@
 package com.example.orders.messaging;
 
-import com.example.orders.contracts.Topology;
+import com.example.orders.delay.PluginTransport;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -58,12 +58,7 @@ final class DelayedExchangeProbe {
             probe = quiet.newConnection("order-service-delay-probe");
             Channel channel = probe.createChannel();
             try {
-                channel.exchangeDeclare(
-                        Topology.DELAYED_EXCHANGE,
-                        "x-delayed-message",
-                        true,
-                        false,
-                        Topology.delayedExchangeArguments());
+                PluginTransport.declareExchange(channel);
             } catch (IOException | ShutdownSignalException e) {
                 Method refusal = refusal(e);
                 if (refusal == null) {
@@ -71,7 +66,7 @@ final class DelayedExchangeProbe {
                 }
                 return new Answer(false, "RabbitMQ " + version + " refused the plugin's exchange: " + text(refusal));
             }
-            channel.queueBind(Topology.EXPIRY_QUEUE, Topology.DELAYED_EXCHANGE, Topology.EXPIRE_KEY);
+            PluginTransport.bindToWorkQueue(channel);
             return new Answer(true, "RabbitMQ " + version + " accepted the plugin's exchange");
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
             throw new AmqpConnectException(new IOException("probing the delay transport failed", e));

@@ -1,16 +1,16 @@
 package com.example.orders.outbox;
 
 import com.example.orders.OrdersProperties;
-import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
-import com.example.orders.contracts.DelayWindow;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.CascadeTransport;
+import com.example.orders.delay.Delayed;
+import com.example.orders.delay.PluginTransport;
 import com.example.orders.messaging.DelayTransports;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,11 +46,12 @@ class OutboxPublisher {
     private final DelayTransports transports;
     private final ReturnedPublishes returns;
     private final long confirmTimeoutMillis;
-    private final Optional<DelayWindow> window;
+    private final CascadeTransport cascade;
 
     OutboxPublisher(
             ConnectionFactory connections,
             DelayTransports transports,
+            CascadeTransport cascade,
             ReturnedPublishes returns,
             OrdersProperties properties) {
         // Templates of its own, not Boot's: Boot makes its template mandatory whenever publisher returns
@@ -64,7 +65,7 @@ class OutboxPublisher {
         this.transports = transports;
         this.returns = returns;
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
-        this.window = DelayWindow.of(properties.paymentTimeout().toMillis());
+        this.cascade = cascade;
     }
 
     /**
@@ -92,7 +93,7 @@ class OutboxPublisher {
     private List<Long> publishConfirmed(List<OutboxMessage> batch, DelayTransport transport) {
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
-            Routed routed = route(message, transport, window);
+            Routed routed = route(message, transport, cascade);
             CorrelationData correlation = new CorrelationData(message.eventId());
             (routed.mandatory() ? mandatory : rabbit)
                     .send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
@@ -136,10 +137,11 @@ class OutboxPublisher {
     record Routed(String exchange, String routingKey, Message message, boolean mandatory) {}
 
     /**
-     * {@code window}: the configured payment window's queue ({@link DelayWindow}); without the plugin
-     * an expiry message whose delay fits it waits there, one hop, and any other in the cascade.
+     * {@code cascade}: the stock-RabbitMQ transport with the configured payment window's queue; the
+     * transports themselves say where a delayed message goes ({@link CascadeTransport},
+     * {@link PluginTransport}).
      */
-    static Routed route(OutboxMessage row, DelayTransport transport, Optional<DelayWindow> window) {
+    static Routed route(OutboxMessage row, DelayTransport transport, CascadeTransport cascade) {
         MessageBuilderSupport<Message> message = MessageBuilder.withBody(
                         row.payload().getBytes(StandardCharsets.UTF_8))
                 .setContentType(MessageProperties.CONTENT_TYPE_JSON)
@@ -151,24 +153,12 @@ class OutboxPublisher {
         if (!row.isExpiry()) {
             return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build(), false);
         }
-        if (row.delayMillis() <= 0) {
-            return new Routed(Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY, message.build(), true);
-        }
-        return switch (transport) {
-            case DELAYED_EXCHANGE ->
-                new Routed(
-                        Topology.DELAYED_EXCHANGE,
-                        Topology.EXPIRE_KEY,
-                        message.setHeader(Headers.DELAY, row.delayMillis()).build(),
-                        false);
-            case DEAD_LETTER_TTL -> {
-                if (window.isPresent() && window.get().fits(row.delayMillis())) {
-                    yield new Routed(window.get().name(), window.get().routingKey(), message.build(), true);
-                }
-                DelayCascade.Route route = DelayCascade.route(row.delayMillis(), DelayCascade.EXPIRY_DESTINATION);
-                yield new Routed(route.exchange(), route.routingKey(), message.build(), true);
-            }
+        Delayed delayed = switch (transport) {
+            case DELAYED_EXCHANGE -> PluginTransport.publish(row.delayMillis());
+            case DEAD_LETTER_TTL -> cascade.publish(row.delayMillis());
             case AUTO -> throw new IllegalStateException("the delay transport is not resolved yet");
         };
+        delayed.headers().forEach(message::setHeader);
+        return new Routed(delayed.exchange(), delayed.routingKey(), message.build(), delayed.mandatory());
     }
 }

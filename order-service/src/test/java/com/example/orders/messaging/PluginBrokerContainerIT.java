@@ -7,6 +7,7 @@ import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.CascadeTransport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,14 +78,14 @@ class PluginBrokerContainerIT {
                 .withArguments(Topology.expiryQueueArguments())
                 .build();
         admin.declareQueue(work);
-        for (var declarable : OrderServiceTopology.cascade()) {
+        for (var declarable : CascadeTransport.cascadeOnly().declarables()) {
             if (declarable instanceof org.springframework.amqp.core.Exchange exchange) {
                 admin.declareExchange(exchange);
             } else if (declarable instanceof Queue queue) {
                 admin.declareQueue(queue);
             }
         }
-        OrderServiceTopology.cascade().stream()
+        CascadeTransport.cascadeOnly().declarables().stream()
                 .filter(org.springframework.amqp.core.Binding.class::isInstance)
                 .map(org.springframework.amqp.core.Binding.class::cast)
                 .forEach(admin::declareBinding);

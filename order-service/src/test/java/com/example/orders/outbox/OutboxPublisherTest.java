@@ -4,22 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.orders.contracts.DelayCascade;
 import com.example.orders.contracts.DelayTransport;
-import com.example.orders.contracts.DelayWindow;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.CascadeTransport;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageDeliveryMode;
 
-/** Where each outbox row goes, and how it waits, under each delay transport. */
+/**
+ * Where each outbox row goes, and how it waits, under each delay transport (the transports' own
+ * choices in detail: delay-transport's CascadeTransportTest and PluginTransportTest).
+ */
 class OutboxPublisherTest {
 
-    /** The configured payment window, 15 minutes, and its one-hop queue. */
-    private static final Optional<DelayWindow> WINDOW = DelayWindow.of(900_000);
+    /** Stock RabbitMQ with the configured payment window, 15 minutes, and its one-hop queue. */
+    private static final CascadeTransport CASCADE = CascadeTransport.withWindow(900_000);
 
     private static OutboxPublisher.Routed route(OutboxMessage row, DelayTransport transport) {
-        return OutboxPublisher.route(row, transport, WINDOW);
+        return OutboxPublisher.route(row, transport, CASCADE);
     }
 
     private static OutboxMessage expiry(long delayMillis) {
@@ -94,40 +96,18 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void withStockRabbitMqTheConfiguredWindowOrUpToOneUnitLessWaitsInTheWindowQueueMandatory() {
-        for (long delay : new long[] {900_000, 899_950, 899_900}) {
-            OutboxPublisher.Routed routed = route(expiry(delay), DelayTransport.DEAD_LETTER_TTL);
+    void withStockRabbitMqTheConfiguredWindowWaitsInTheWindowQueueMandatory() {
+        OutboxPublisher.Routed routed = route(expiry(899_950), DelayTransport.DEAD_LETTER_TTL);
 
-            assertThat(routed.exchange()).as("%d ms", delay).isEqualTo("orders.delay.window-900000ms");
-            assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
-            assertThat(routed.mandatory()).isTrue();
-            assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
-        }
-    }
-
-    @Test
-    void anyOtherDelayTakesTheCascadeAlsoWithAWindowQueue() {
-        // a row published late (an outage), a shorter or a longer per-order window
-        for (long delay : new long[] {899_899, 600_000, 900_001, 1_000}) {
-            OutboxPublisher.Routed routed = route(expiry(delay), DelayTransport.DEAD_LETTER_TTL);
-
-            DelayCascade.Route expected = DelayCascade.route(delay, DelayCascade.EXPIRY_DESTINATION);
-            assertThat(routed.exchange()).as("%d ms", delay).isEqualTo(expected.exchange());
-            assertThat(routed.routingKey()).isEqualTo(expected.routingKey());
-        }
+        assertThat(routed.exchange()).isEqualTo("orders.delay.window-900000ms");
+        assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+        assertThat(routed.mandatory()).isTrue();
+        assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
     }
 
     @Test
     void withThePluginTheWindowQueueIsNotUsed() {
         assertThat(route(expiry(900_000), DelayTransport.DELAYED_EXCHANGE).exchange())
                 .isEqualTo(Topology.DELAYED_EXCHANGE);
-    }
-
-    @Test
-    void withoutAWindowQueueTheWindowTakesTheCascade() {
-        OutboxPublisher.Routed routed =
-                OutboxPublisher.route(expiry(900_000), DelayTransport.DEAD_LETTER_TTL, Optional.empty());
-
-        assertThat(routed.exchange()).isEqualTo("orders.delay.level-13");
     }
 }
