@@ -127,6 +127,32 @@ final class PrivateGaleraCluster implements AutoCloseable {
         node.awaitSynced();
     }
 
+    /**
+     * A clean stop of every node, one after the other from the first: the last one to leave is then
+     * the only one whose {@code grastate.dat} says {@code safe_to_bootstrap: 1}.
+     */
+    void stopAll() {
+        nodes.forEach(node -> node.stop(false));
+    }
+
+    /**
+     * Starts the stopped cluster again as an operator must: the node that may bootstrap ({@code
+     * safe_to_bootstrap: 1}) with {@code --wsrep-new-cluster}, then the others joining it. Returns
+     * that node's number.
+     */
+    int bootstrapAgain() {
+        Node first = nodes.stream()
+                .filter(Node::safeToBootstrap)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node of " + dir + " is safe to bootstrap"));
+        first.launch(true, null);
+        first.awaitSynced();
+        List<Node> others = nodes.stream().filter(node -> node != first).toList();
+        others.forEach(node -> node.launch(false, node.recoverPosition()));
+        others.forEach(Node::awaitSynced);
+        return first.number;
+    }
+
     /** Each node's view: {@code node-1 Synced, cluster of 3, Primary}. */
     String diagnostics() {
         return nodes.stream().map(Node::status).collect(Collectors.joining("\n"));
@@ -260,6 +286,15 @@ final class PrivateGaleraCluster implements AutoCloseable {
                     "--wsrep-sst-receive-address=127.0.0.1:" + sstPort));
             asServerUser(command);
             return command;
+        }
+
+        boolean safeToBootstrap() {
+            try {
+                return Files.readString(dir.resolve("data").resolve("grastate.dat"))
+                        .contains("safe_to_bootstrap: 1");
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         synchronized boolean running() {
