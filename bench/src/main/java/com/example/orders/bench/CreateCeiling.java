@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and {@code PaymentService}'s (with the replay guard's remembering): change one and change this.
  *
  * <p>Placing: take the stock (guarded decrement), read the price, insert the order and its item, read
- * the order back, append {@code OrderCreated} to the outbox, commit. Paying: remember the signature
+ * the database's timestamps of it, append {@code OrderCreated} to the outbox, commit. Paying: remember the signature
  * (its own autocommitted statement, as {@code ReplayGuard} does), the guarded {@code PAID} update,
  * read the order back, commit. The service's outbox relay publishes the ceiling's outbox rows as it
  * publishes the HTTP orders': MariaDB's CPU here includes the relay's reads and marks.
@@ -47,7 +47,7 @@ final class CreateCeiling {
     private final ProductSql.Positional prices;
     private final ProductSql.Positional insert;
     private final ProductSql.Positional insertItem;
-    private final ProductSql.Positional findItems;
+    private final ProductSql.Positional times;
     private final ProductSql.Positional find;
     private final ProductSql.Positional appendExpiry;
     private final ProductSql.Positional remember;
@@ -61,7 +61,7 @@ final class CreateCeiling {
         prices = ProductSql.positional(sql.constant(PRODUCTS, "PRICES"));
         insert = ProductSql.positional(sql.constant(ORDERS, "INSERT"));
         insertItem = ProductSql.positional(sql.constant(ORDERS, "INSERT_ITEM"));
-        findItems = ProductSql.positional(sql.constant(ORDERS, "FIND_ITEMS"));
+        times = ProductSql.positional(sql.constant(ORDERS, "TIMES"));
         find = ProductSql.positional(sql.constant(ORDERS, "FIND"));
         appendExpiry = ProductSql.positional(sql.constant(OUTBOX, "APPEND_EXPIRY"));
         remember = ProductSql.positional(sql.constant(REPLAYS, "REMEMBER"));
@@ -145,7 +145,10 @@ final class CreateCeiling {
             order.put("idempotencyKey", null);
             update(db, insert, order);
             update(db, insertItem, Map.of("orderId", id, "sku", sku, "quantity", 1, "unitPriceCents", price));
-            readBack(db, id);
+            try (Query created = query(db, times, Map.of("id", id))) {
+                created.rs.next();
+                created.rs.getObject("expires_at", java.time.LocalDateTime.class);
+            }
             OrderCreated event = OrderCreated.of(id, "ceiling-" + n, price, Instant.now(), Instant.now());
             Map<String, Object> outbox = new LinkedHashMap<>();
             outbox.put("eventId", event.eventId().toString());
@@ -181,18 +184,14 @@ final class CreateCeiling {
         }
     }
 
-    /** {@code OrderRepository.find}: the items, then the order row. */
+    /** {@code OrderRepository.find}: the order with its items, one row per item. */
     private void readBack(Connection db, String id) throws SQLException {
-        try (Query items = query(db, findItems, Map.of("orderId", id))) {
-            while (items.rs.next()) {
-                items.rs.getString("sku");
-            }
-        }
         try (Query order = query(db, find, Map.of("id", id))) {
             if (!order.rs.next()) {
                 throw new IllegalStateException("order " + id + " not found");
             }
             order.rs.getString("status");
+            order.rs.getString("sku");
             order.rs.getObject("expires_at", java.time.LocalDateTime.class);
         }
     }

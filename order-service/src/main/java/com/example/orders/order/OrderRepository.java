@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,14 +32,17 @@ public class OrderRepository {
             VALUES (:orderId, :sku, :quantity, :unitPriceCents)
             """;
 
+    /** The order and its items in one round trip: one row per item, in sku order (the primary key's). */
     private static final String FIND = """
-            SELECT id, customer_id, status, total_cents, created_at, expires_at, paid_at, closed_at
-            FROM orders WHERE id = :id
+            SELECT o.id, o.customer_id, o.status, o.total_cents, o.created_at, o.expires_at, o.paid_at, o.closed_at,
+                   i.sku, i.quantity, i.unit_price_cents
+            FROM orders o LEFT JOIN order_item i ON i.order_id = o.id
+            WHERE o.id = :id
+            ORDER BY i.sku
             """;
 
-    private static final String FIND_ITEMS = """
-            SELECT sku, quantity, unit_price_cents FROM order_item WHERE order_id = :orderId ORDER BY sku
-            """;
+    /** What the database decided of an order just inserted: its times (the rest the caller wrote). */
+    private static final String TIMES = "SELECT created_at, expires_at FROM orders WHERE id = :id";
 
     private static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT id FROM orders WHERE idempotency_key = :key";
 
@@ -103,13 +108,18 @@ public class OrderRepository {
     }
 
     public Optional<Order> find(String id) {
-        List<Order.Item> items = jdbc.sql(FIND_ITEMS)
-                .param("orderId", id)
-                .query((rs, n) ->
-                        new Order.Item(rs.getString("sku"), rs.getInt("quantity"), rs.getLong("unit_price_cents")))
-                .list();
-        return jdbc.sql(FIND).param("id", id).query((rs, n) -> order(rs, items)).optional();
+        return jdbc.sql(FIND).param("id", id).query((ResultSetExtractor<Optional<Order>>) OrderRepository::order);
     }
+
+    /** The database's {@code created_at} and {@code expires_at} of an order this transaction inserted. */
+    Times times(String id) {
+        return jdbc.sql(TIMES)
+                .param("id", id)
+                .query((rs, n) -> new Times(utc(rs, "created_at"), utc(rs, "expires_at")))
+                .single();
+    }
+
+    record Times(Instant createdAt, Instant expiresAt) {}
 
     public Optional<String> paymentId(String id) {
         return jdbc.sql(PAYMENT_ID)
@@ -138,6 +148,31 @@ public class OrderRepository {
 
     /** One line of an order, with its product's stock version as read (for an optimistic-lock attempt). */
     public record StockedItem(String sku, int quantity, long versionRead) {}
+
+    /** The order of {@link #FIND}'s rows (one per item; empty: no such order). */
+    private static Optional<Order> order(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            return Optional.empty();
+        }
+        Order head = order(rs, List.of());
+        List<Order.Item> items = new ArrayList<>(1);
+        do {
+            String sku = rs.getString("sku");
+            if (sku != null) {
+                items.add(new Order.Item(sku, rs.getInt("quantity"), rs.getLong("unit_price_cents")));
+            }
+        } while (rs.next());
+        return Optional.of(new Order(
+                head.id(),
+                head.customerId(),
+                head.status(),
+                List.copyOf(items),
+                head.totalCents(),
+                head.createdAt(),
+                head.expiresAt(),
+                head.paidAt(),
+                head.closedAt()));
+    }
 
     private static Order order(ResultSet rs, List<Order.Item> items) throws SQLException {
         return new Order(

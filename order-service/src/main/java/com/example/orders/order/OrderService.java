@@ -90,7 +90,18 @@ class OrderService {
         String id = UUID.randomUUID().toString();
         orders.insert(id, request.customerId(), total, timeoutMicros, idempotencyKey);
         items.forEach(item -> orders.insertItem(id, item));
-        Order order = orders.find(id).orElseThrow();
+        // Everything but the database's two timestamps is what this transaction just wrote.
+        OrderRepository.Times times = orders.times(id);
+        Order order = new Order(
+                id,
+                request.customerId(),
+                OrderStatus.PENDING,
+                items,
+                total,
+                times.createdAt(),
+                times.expiresAt(),
+                null,
+                null);
         outbox.orderCreated(order.id(), order.customerId(), order.totalCents(), order.createdAt(), order.expiresAt());
         return order;
     }
