@@ -31,35 +31,23 @@ import org.junit.jupiter.api.Test;
  */
 class GaleraChaosIT {
 
-    private static final Scenario WRITERS = new Scenario(
+    private static final Scenario WRITERS = scenario(
             "galera-writers",
             "two order-services and the workers writing through three different Galera nodes",
-            2,
-            2,
             300,
-            Duration.ofSeconds(30),
-            List.of(),
-            0);
+            Duration.ofSeconds(30));
 
-    private static final Scenario NODE_KILL = new Scenario(
+    private static final Scenario NODE_KILL = scenario(
             "galera-node-kill",
             "the node order-service-1 writes to killed -9 and restarted; writers on three different nodes",
-            2,
-            2,
             Integer.getInteger("chaos.orders", 1200),
-            Duration.ofSeconds(Long.getLong("chaos.spread.seconds", 50)),
-            List.of(),
-            0);
+            Duration.ofSeconds(Long.getLong("chaos.spread.seconds", 50)));
 
-    private static final Scenario CLUSTER_DOWN = new Scenario(
+    private static final Scenario CLUSTER_DOWN = scenario(
             "galera-cluster-down",
             "every node stopped, then the cluster bootstrapped again; writers on three different nodes",
-            2,
-            2,
-            Integer.getInteger("chaos.orders", 1200),
-            Duration.ofSeconds(Long.getLong("chaos.spread.seconds", 50)),
-            List.of(),
-            0);
+            NODE_KILL.orders(),
+            NODE_KILL.spread());
 
     private static final Duration DOWN = Duration.ofSeconds(15);
 
@@ -171,6 +159,11 @@ class GaleraChaosIT {
     }
 
     private record Outcome(Report report, double answered500) {}
+
+    /** Two order-services and two workers, the faults injected by the test itself. */
+    private static Scenario scenario(String name, String what, int orders, Duration spread) {
+        return new Scenario(name, what, 2, 2, orders, spread, List.of(), 0);
+    }
 
     /**
      * A fresh stack on the cluster, order-service n writing through node n and the workers through the
