@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryListener;
@@ -12,6 +13,7 @@ import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.util.ExceptionTypeFilter;
 
 /**
  * The worker's policy for transactions the database aborted and asks to run again: MySQL/MariaDB
@@ -31,11 +33,19 @@ final class DatabaseRetry {
 
     private DatabaseRetry() {}
 
+    private static final ExceptionTypeFilter RETRYABLE = new ExceptionTypeFilter(
+            List.of(PessimisticLockingFailureException.class, SQLTransactionRollbackException.class), List.of());
+
+    /** True when {@code error}, or anything that caused it, is the database asking for the transaction again. */
+    static boolean retryable(Throwable error) {
+        return RETRYABLE.match(error, true);
+    }
+
     /** Its {@code invoke} returns the result, or throws the last attempt's exception unchanged. */
     static RetryTemplate template(MeterRegistry meters, String place) {
         Counter retried = meters.counter("orders.transaction.retries", "place", place);
         RetryTemplate template = new RetryTemplate(RetryPolicy.builder()
-                .includes(PessimisticLockingFailureException.class, SQLTransactionRollbackException.class)
+                .predicate(DatabaseRetry::retryable)
                 .maxRetries(ATTEMPTS - 1)
                 .delay(Duration.ofMillis(20))
                 .jitter(Duration.ofMillis(15))

@@ -89,9 +89,11 @@ class ExpiryHandler {
             if (DatabaseAway.causedBy(e)) {
                 waitForDatabase(message, e);
             } else {
+                // A deadlock or lost certification that outlasted DatabaseRetry's attempts is a lock
+                // conflict too (a hot row), not a statement the database refused.
                 retryLater(
                         message,
-                        e instanceof StockConflictException
+                        e instanceof StockConflictException || DatabaseRetry.retryable(e)
                                 ? RepublishReason.LOCK_CONFLICT
                                 : RepublishReason.TRANSIENT_FAILURE,
                         e);

@@ -16,9 +16,11 @@ import com.example.orders.expiry.jdbc.StockConflictException;
 import com.example.orders.messaging.Republisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLTransactionRollbackException;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,6 +93,20 @@ class ExpiryHandlerTest {
                         org.mockito.ArgumentMatchers.anyLong(),
                         org.mockito.ArgumentMatchers.anyInt(),
                         any(RepublishReason.class));
+    }
+
+    @Test
+    void aDeadlockThatOutlastedTheTransactionsAttemptsIsRepublishedAsALockConflict() {
+        when(expiry.expire(ORDER))
+                .thenThrow(new CannotAcquireLockException(
+                        "JDBC commit",
+                        new SQLTransactionRollbackException(
+                                "Deadlock found when trying to get lock; try restarting transaction", "40001", 1213)));
+        Message message = message(null);
+
+        handler.handle(message);
+
+        verify(republisher).retryLater(message, 1_000, 1, RepublishReason.LOCK_CONFLICT);
     }
 
     @Test
