@@ -30,7 +30,9 @@ import org.springframework.util.ExceptionTypeFilter;
  * <p>The callback must be the whole transaction ({@code TransactionTemplate.execute(...)}), never a
  * statement inside one: after a deadlock the database has rolled back everything the transaction did.
  * Spring Framework's own {@link RetryTemplate} does the retrying; this class only fixes the policy
- * and counts. When the attempts are spent the last failure is thrown as it was; the HTTP edge answers
+ * and counts. Not {@code @Retryable} beside {@code @Transactional}: the retry must run outside the
+ * transaction, and with two annotations on one method the order of their interceptors would decide
+ * that without the code showing it; here each place calls {@code run(() -> transaction.execute(...))}. When the attempts are spent the last failure is thrown as it was; the HTTP edge answers
  * it {@code 503} with {@code Retry-After} ({@code web.DatabaseBusy}).
  */
 @Component
