@@ -10,15 +10,19 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The one owner of the {@code orders} and {@code order_item} tables in order-service: every statement
  * on them is here (payment and cancel call it for their guarded updates). Every timestamp is computed
  * by the database: one clock for everyone. (expiry-worker's statements on the same tables are in the
  * expiry-jdbc module.)
+ *
+ * <p>A plain component, not a {@code @Repository}: {@code JdbcClient} already throws Spring's
+ * {@code DataAccessException}s, and the exception-translation proxy around a {@code @Repository} only
+ * added a proxy call to every statement (issue 19's profile).
  */
-@Repository
+@Component
 public class OrderRepository {
 
     private static final String INSERT = """

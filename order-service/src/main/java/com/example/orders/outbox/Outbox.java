@@ -5,14 +5,15 @@ import com.example.orders.contracts.OrderCreated;
 import com.example.orders.contracts.Topology;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes messages to the outbox table inside the caller's transaction: the message exists if and
  * only if the order does. {@link OutboxRelay} publishes them after commit; the statements are
- * {@link OutboxRepository}'s.
+ * {@link OutboxRepository}'s. Called outside a transaction it refuses, as
+ * {@code @Transactional(propagation = MANDATORY)} did, without a proxy around every call.
  */
 @Component
 public class Outbox {
@@ -25,8 +26,8 @@ public class Outbox {
         this.json = json;
     }
 
-    @Transactional(propagation = Propagation.MANDATORY)
     public void orderCreated(String orderId, String customerId, long totalCents, Instant createdAt, Instant expiresAt) {
+        requireTransaction();
         OrderCreated event = OrderCreated.of(orderId, customerId, totalCents, createdAt, expiresAt);
         int rows = outbox.appendExpiry(
                 event.eventId().toString(),
@@ -39,12 +40,18 @@ public class Outbox {
         }
     }
 
-    @Transactional(propagation = Propagation.MANDATORY)
     public void orderCancelled(OrderCancelled event) {
+        requireTransaction();
         outbox.appendEvent(
                 event.eventId().toString(),
                 OrderCancelled.class.getSimpleName(),
                 Topology.ORDER_CANCELLED_KEY,
                 json.writeValueAsString(event));
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalTransactionStateException("an outbox message is written only in the business transaction");
+        }
     }
 }

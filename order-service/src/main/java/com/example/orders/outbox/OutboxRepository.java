@@ -2,14 +2,18 @@ package com.example.orders.outbox;
 
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The one owner of the {@code outbox} table in order-service: the appends {@link Outbox} makes in the
  * business transactions, the relay's locking read and marking, the purge, and the metrics' reads.
  * (expiry-worker appends its {@code OrderExpired} events through expiry-jdbc's {@code OutboxStatements}.)
+ *
+ * <p>A plain component, not a {@code @Repository}: {@code JdbcClient} already throws Spring's
+ * {@code DataAccessException}s, and the exception-translation proxy around a {@code @Repository} only
+ * added a proxy call to every statement (issue 19's profile).
  */
-@Repository
+@Component
 class OutboxRepository {
 
     /** deliver_at is copied from the order row, so the delay is computed from the database's clock. */

@@ -5,15 +5,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The one owner of the {@code product} table in order-service: every statement on it is here. The
  * order's reservation ({@code order.StockReservation}) and the cancel's give-back
  * ({@code cancel.StockRelease}) hold the logic and call these. (expiry-worker gives stock back
  * through expiry-jdbc's {@code StockStatements}, the same optimistic lock.)
+ *
+ * <p>A plain component, not a {@code @Repository}: {@code JdbcClient} already throws Spring's
+ * {@code DataAccessException}s, and the exception-translation proxy around a {@code @Repository} only
+ * added a proxy call to every statement (issue 19's profile).
  */
-@Repository
+@Component
 public class ProductRepository {
 
     private static final String UPSERT = """
