@@ -38,6 +38,21 @@ final class Cpu {
         return out.isEmpty() ? pidOf("beam.smp") : Long.parseLong(out);
     }
 
+    /**
+     * The MariaDB server the bench's database lives on, by its own pid file ({@code @@pid_file}): other
+     * mariadbd processes (a test's private Galera cluster) may run beside it; {@code pidof} when the
+     * file cannot be read.
+     */
+    static long mariadbPid(java.sql.Connection db) {
+        try (var s = db.createStatement();
+                var rs = s.executeQuery("SELECT @@pid_file")) {
+            rs.next();
+            return Long.parseLong(Files.readString(Path.of(rs.getString(1))).trim());
+        } catch (Exception e) {
+            return pidOf("mariadbd");
+        }
+    }
+
     Map<String, Double> seconds() {
         Map<String, Double> used = new LinkedHashMap<>();
         pids.forEach((name, pid) -> used.put(name, seconds(pid)));

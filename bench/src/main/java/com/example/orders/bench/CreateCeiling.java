@@ -91,7 +91,11 @@ final class CreateCeiling {
 
     private Map<String, Object> measure(
             String what, List<String> ids, int threads, ConnectionSettings properties, Work work) throws Exception {
-        Cpu cpu = new Cpu().watch("jdbc-loop", ProcessHandle.current().pid()).watch("mariadbd", Cpu.pidOf("mariadbd"));
+        long mariadbd;
+        try (var db = stack.db()) {
+            mariadbd = Cpu.mariadbPid(db);
+        }
+        Cpu cpu = new Cpu().watch("jdbc-loop", ProcessHandle.current().pid()).watch("mariadbd", mariadbd);
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         Map<String, Double> before = cpu.seconds();

@@ -46,10 +46,14 @@ final class CreateScenario {
         for (int i = 0; i < skus; i++) {
             api.ensureProduct("sku-" + i, 100, 100_000_000);
         }
+        long mariadbd;
+        try (var db = stack.db()) {
+            mariadbd = Cpu.mariadbPid(db);
+        }
         Cpu cpu = new Cpu()
                 .watch("order-service", stack.orderServicePid())
                 .watch("expiry-worker", stack.workerPid())
-                .watch("mariadbd", Cpu.pidOf("mariadbd"))
+                .watch("mariadbd", mariadbd)
                 .watch("rabbitmq", Cpu.rabbitPid())
                 .watch("load-generator", ProcessHandle.current().pid());
         // JIT, connection pools: orders, then payments of those orders
