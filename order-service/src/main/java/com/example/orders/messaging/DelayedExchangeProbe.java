@@ -17,9 +17,9 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  * Asks the broker whether it has the delayed-message-exchange plugin. Its version decides first: from
  * RabbitMQ 4.3 on the plugin cannot exist ({@link BrokerVersion}), and nothing is declared. Before
  * that, the plugin's exchange is declared (and bound to the work queue) on a throwaway connection:
- * the broker accepting it means present; the broker refusing it, with whatever code (3.10 and a fresh
- * 4.x close the connection with 503 unknown exchange type; a 4.3 node that once had the plugin closes
- * the channel with 406 invalid exchange type), means absent. Only failing to reach the broker leaves
+ * the broker accepting it means present; the broker refusing it, with whatever code, means absent
+ * (3.10 closes the connection, 503 unknown exchange type; 4.3.6, were it asked, closes the channel
+ * with 406, unknown exchange type when fresh and invalid exchange type when it once had the plugin). Only failing to reach the broker leaves
  * the question open. The throwaway connection keeps a connection error away from the shared one,
  * whose channels it would kill.
  */

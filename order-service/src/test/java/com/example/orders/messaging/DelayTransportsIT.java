@@ -82,7 +82,7 @@ class DelayTransportsIT {
             assertThat(answer.present()).isFalse();
             assertThat(answer.why()).as("nothing declared").contains("RabbitMQ " + version, "gone since 4.3");
         } else if (!answer.present()) {
-            // 3.10: 503 unknown exchange type, a connection error; a 4.x that once had the plugin: 406
+            // 3.10: 503 unknown exchange type, a connection error; 4.x: 406, a channel error
             assertThat(answer.why()).contains("refused the plugin's exchange");
         }
     }
