@@ -79,7 +79,7 @@ public final class CascadeTransport {
      */
     public Delayed publish(long delayMillis) {
         if (window.isPresent() && window.get().fits(delayMillis)) {
-            return new Delayed(window.get().name(), window.get().routingKey(), Map.of(), true);
+            return new Delayed(window.get().name(), window.get().routingKey(), Map.of(), true, "window");
         }
         return again(delayMillis);
     }
@@ -93,7 +93,7 @@ public final class CascadeTransport {
             return Delayed.due();
         }
         DelayCascade.Route route = DelayCascade.route(delayMillis, DelayCascade.EXPIRY_DESTINATION);
-        return new Delayed(route.exchange(), route.routingKey(), Map.of(), true);
+        return new Delayed(route.exchange(), route.routingKey(), Map.of(), true, "cascade");
     }
 
     private static Map<String, Object> levelArguments(String level) {

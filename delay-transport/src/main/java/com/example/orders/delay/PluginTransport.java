@@ -44,6 +44,7 @@ public final class PluginTransport {
         if (delayMillis <= 0) {
             return Delayed.due();
         }
-        return new Delayed(Topology.DELAYED_EXCHANGE, Topology.EXPIRE_KEY, Map.of(Headers.DELAY, delayMillis), false);
+        return new Delayed(
+                Topology.DELAYED_EXCHANGE, Topology.EXPIRE_KEY, Map.of(Headers.DELAY, delayMillis), false, "plugin");
     }
 }

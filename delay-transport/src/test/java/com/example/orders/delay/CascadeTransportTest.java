@@ -26,6 +26,7 @@ class CascadeTransportTest {
             assertThat(delayed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
             assertThat(delayed.headers()).isEmpty();
             assertThat(delayed.mandatory()).isTrue();
+            assertThat(delayed.via()).isEqualTo("window");
         }
     }
 
@@ -38,6 +39,7 @@ class CascadeTransportTest {
             assertThat(delayed.exchange()).as("%d ms", delay).isEqualTo(expected.exchange());
             assertThat(delayed.routingKey()).isEqualTo(expected.routingKey());
             assertThat(delayed.mandatory()).isTrue();
+            assertThat(delayed.via()).isEqualTo("cascade");
         }
     }
 
@@ -54,6 +56,7 @@ class CascadeTransportTest {
             assertThat(delayed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
             assertThat(delayed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
             assertThat(delayed.mandatory()).isTrue();
+            assertThat(delayed.via()).isEqualTo("due");
         }
     }
 

@@ -18,6 +18,7 @@ class PluginTransportTest {
         assertThat(delayed.headers()).containsEntry(Headers.DELAY, 900_000L);
         // the plugin's exchange routes only once the delay is over: mandatory would return every message
         assertThat(delayed.mandatory()).isFalse();
+        assertThat(delayed.via()).isEqualTo("plugin");
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.example.orders.delay.CascadeTransport;
 import com.example.orders.delay.Delayed;
 import com.example.orders.delay.PluginTransport;
 import com.example.orders.messaging.DelayTransports;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +49,15 @@ class OutboxPublisher {
     private final ReturnedPublishes returns;
     private final long confirmTimeoutMillis;
     private final CascadeTransport cascade;
+    private final MeterRegistry meters;
 
     OutboxPublisher(
             ConnectionFactory connections,
             DelayTransports transports,
             CascadeTransport cascade,
             ReturnedPublishes returns,
-            OrdersProperties properties) {
+            OrdersProperties properties,
+            MeterRegistry meters) {
         // Templates of its own, not Boot's: Boot makes its template mandatory whenever publisher returns
         // are on, and domain events must not be.
         this.rabbit.setConnectionFactory(connections);
@@ -66,6 +70,14 @@ class OutboxPublisher {
         this.returns = returns;
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
         this.cascade = cascade;
+        this.meters = meters;
+        for (String via : List.of("window", "cascade")) {
+            Counter.builder("orders.outbox.delayed")
+                    .tag("via", via)
+                    .description("expiry messages published, by how they wait: the payment window's queue (one"
+                            + " hop), the cascade, the plugin, or not at all (due)")
+                    .register(meters);
+        }
     }
 
     /**
@@ -92,12 +104,14 @@ class OutboxPublisher {
 
     private List<Long> publishConfirmed(List<OutboxMessage> batch, DelayTransport transport) {
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
+        List<String> vias = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
             Routed routed = route(message, transport, cascade);
             CorrelationData correlation = new CorrelationData(message.eventId());
             (routed.mandatory() ? mandatory : rabbit)
                     .send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
             confirms.add(correlation);
+            vias.add(routed.via());
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
         List<Long> routed = new ArrayList<>(batch.size());
@@ -106,6 +120,9 @@ class OutboxPublisher {
             ReturnedMessage returned = confirms.get(i).getReturned();
             if (returned == null) {
                 routed.add(batch.get(i).id());
+                if (batch.get(i).isExpiry()) {
+                    meters.counter("orders.outbox.delayed", "via", vias.get(i)).increment();
+                }
             } else {
                 returns.record(returned);
             }
@@ -133,8 +150,11 @@ class OutboxPublisher {
         }
     }
 
-    /** Where a message goes, how it waits, and whether the broker must route it or return it; for tests. */
-    record Routed(String exchange, String routingKey, Message message, boolean mandatory) {}
+    /**
+     * Where a message goes, how it waits ({@code via}: {@link Delayed#via()}, or {@code event}), and
+     * whether the broker must route it or return it.
+     */
+    record Routed(String exchange, String routingKey, Message message, boolean mandatory, String via) {}
 
     /**
      * {@code cascade}: the stock-RabbitMQ transport with the configured payment window's queue; the
@@ -151,7 +171,7 @@ class OutboxPublisher {
                 .setType(row.eventType())
                 .setHeader(Headers.EVENT_TYPE, row.eventType());
         if (!row.isExpiry()) {
-            return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build(), false);
+            return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build(), false, "event");
         }
         Delayed delayed = switch (transport) {
             case DELAYED_EXCHANGE -> PluginTransport.publish(row.delayMillis());
@@ -159,6 +179,7 @@ class OutboxPublisher {
             case AUTO -> throw new IllegalStateException("the delay transport is not resolved yet");
         };
         delayed.headers().forEach(message::setHeader);
-        return new Routed(delayed.exchange(), delayed.routingKey(), message.build(), delayed.mandatory());
+        return new Routed(
+                delayed.exchange(), delayed.routingKey(), message.build(), delayed.mandatory(), delayed.via());
     }
 }

@@ -102,6 +102,7 @@ class OutboxPublisherTest {
         assertThat(routed.exchange()).isEqualTo("orders.delay.window-900000ms");
         assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
         assertThat(routed.mandatory()).isTrue();
+        assertThat(routed.via()).as("counted in orders_outbox_delayed_total").isEqualTo("window");
         assertThat(routed.message().getMessageProperties().getExpiration()).isNull();
     }
 

@@ -149,6 +149,9 @@ class WindowQueueIT {
         assertThat(orders.keySet())
                 .as("orders that passed the window queue, one hop")
                 .anyMatch(id -> arrivals.get(id).deadLetteredFrom().equals(List.of(WINDOW_QUEUE)));
+        assertThat(get("/actuator/prometheus"))
+                .as("counted by how they wait")
+                .containsPattern("orders_outbox_delayed_total\\{[^}]*via=\"window\"[^}]*} [1-9]");
     }
 
     @Test
