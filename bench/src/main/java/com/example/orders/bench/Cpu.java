@@ -19,6 +19,20 @@ final class Cpu {
         return this;
     }
 
+    /** order-service, expiry-worker, MariaDB, RabbitMQ and this process (the load generator). */
+    static Cpu everyProcess(Stack stack) throws Exception {
+        long mariadbd;
+        try (var db = stack.db()) {
+            mariadbd = mariadbPid(db);
+        }
+        return new Cpu()
+                .watch("order-service", stack.orderServicePid())
+                .watch("expiry-worker", stack.workerPid())
+                .watch("mariadbd", mariadbd)
+                .watch("rabbitmq", rabbitPid())
+                .watch("load-generator", ProcessHandle.current().pid());
+    }
+
     static long pidOf(String program) {
         String out = Machine.command("pidof", "-s", program);
         try {

@@ -46,16 +46,7 @@ final class CreateScenario {
         for (int i = 0; i < skus; i++) {
             api.ensureProduct("sku-" + i, 100, 100_000_000);
         }
-        long mariadbd;
-        try (var db = stack.db()) {
-            mariadbd = Cpu.mariadbPid(db);
-        }
-        Cpu cpu = new Cpu()
-                .watch("order-service", stack.orderServicePid())
-                .watch("expiry-worker", stack.workerPid())
-                .watch("mariadbd", mariadbd)
-                .watch("rabbitmq", Cpu.rabbitPid())
-                .watch("load-generator", ProcessHandle.current().pid());
+        Cpu cpu = Cpu.everyProcess(stack);
         // JIT, connection pools: orders, then payments of those orders
         Queue<String> warmupOrders = new ConcurrentLinkedQueue<>();
         step(api, 8, warmupSeconds, n -> create(api, "warmup-", n, skus), 201, warmupOrders, cpu);
