@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A burst of orders falling due at one instant, through the real message path. The orders are placed
- * over HTTP with a long payment timeout, so that their messages wait in the delay cascade (stock
- * RabbitMQ); then every order's deadline is set to one instant X a moment ahead (one UPDATE of
- * expires_at) and the bench re-times their waiting messages to X (takes each from its level queue and
+ * over HTTP with a long payment timeout, so that their messages wait in that window's queue or the
+ * delay cascade (stock RabbitMQ); then every order's deadline is set to one instant X a moment ahead
+ * (one UPDATE of expires_at) and the bench re-times their waiting messages to X (takes each from its queue and
  * publishes it into the cascade again, body and headers unchanged, with the delay that ends at X). At
  * X the broker dead-letters all of them into orders.expiry at once and expiry-worker drains it. From the orders
  * themselves: drain time (last closedAt - X), throughput, lateness (closedAt - expiresAt),
@@ -92,8 +92,8 @@ final class Burst {
             Cpu cpu = new Cpu()
                     .watch("expiry-worker", stack.workerPid())
                     .watch("order-service", stack.orderServicePid())
-                    .watch("mariadbd", Cpu.pidOf("mariadbd"))
-                    .watch("rabbitmq", Cpu.pidOf("beam.smp"));
+                    .watch("mariadbd", Cpu.mariadbPid(db))
+                    .watch("rabbitmq", stack.rabbitPid());
             Map<String, Double> cpuAtDeadline = cpu.seconds();
             long drainStart = System.nanoTime();
             if (workerAfterDue) {
@@ -166,9 +166,10 @@ final class Burst {
     }
 
     /**
-     * Takes {@code count} messages from the level queues and publishes each into the cascade again,
-     * unchanged but for a delay that ends at {@code atMillis}. The copies enter lower levels than the
-     * long-delayed originals, so exactly the originals are taken. Taken by a consumer with auto-ack:
+     * Takes {@code count} messages from the payment window's queue (where the usual order's message
+     * waits, one hop) and the level queues, and publishes each into the cascade again, unchanged but for
+     * a delay that ends at {@code atMillis}. The copies enter lower levels than the long-delayed
+     * originals, so exactly the originals are taken. Taken by a consumer with auto-ack:
      * {@code basic.get} costs a quorum-queue round trip per message (20,000 of them took 61 s on a
      * slow day, 36 s past the deadline, so that the burst measured the bench), and acking deliveries
      * of this quorum queue one by one or many at once left some of them requeued at the head
@@ -184,9 +185,15 @@ final class Burst {
             Channel publish = connection.createChannel();
             publish.confirmSelect();
             long shortest = Math.max(1, atMillis - System.currentTimeMillis());
-            for (String queue : DelayCascade.levelQueues()) {
-                if (DelayCascade.ttlMillis(DelayCascade.levelOf(queue)) <= shortest
-                        || consume.queueDeclarePassive(queue).getMessageCount() == 0) {
+            Map<String, Long> sources = new LinkedHashMap<>(); // queue -> how long a message waits there at most
+            // The usual order waits in its payment window's queue (one hop), the others in the levels.
+            stack.window().ifPresent(window -> sources.put(window.name(), window.millis()));
+            for (String level : DelayCascade.levelQueues()) {
+                sources.put(level, DelayCascade.ttlMillis(DelayCascade.levelOf(level)));
+            }
+            for (Map.Entry<String, Long> source : sources.entrySet()) {
+                String queue = source.getKey();
+                if (source.getValue() <= shortest || messages(connection, queue) == 0) {
                     continue; // where the copies go, or nothing to take
                 }
                 // The consumer only hands deliveries over; this thread republishes them, so that each
@@ -217,6 +224,20 @@ final class Burst {
             consume.close();
         }
         return moved;
+    }
+
+    /** Messages ready in {@code queue}; 0 when it is not declared (asked on a throwaway channel, which the broker closes then). */
+    private static long messages(Connection connection, String queue) throws IOException {
+        Channel own = connection.createChannel();
+        try {
+            return own.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException notDeclared) {
+            return 0;
+        } finally {
+            if (own.isOpen()) {
+                own.abort();
+            }
+        }
     }
 
     /** Into the cascade again, body and headers unchanged, with the delay that ends at {@code atMillis}. */

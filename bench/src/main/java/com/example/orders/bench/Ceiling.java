@@ -58,7 +58,7 @@ final class Ceiling {
                 List<String> ids = insertDueOrders(db, orders, prefix, skus);
                 Cpu cpu = new Cpu()
                         .watch("jdbc-loop", ProcessHandle.current().pid())
-                        .watch("mariadbd", Cpu.pidOf("mariadbd"));
+                        .watch("mariadbd", Cpu.mariadbPid(db));
                 Map<String, Double> before = cpu.seconds();
                 long start = System.nanoTime();
                 expireAll(ids, threads, batch);

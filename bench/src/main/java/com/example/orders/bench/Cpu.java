@@ -29,7 +29,7 @@ final class Cpu {
                 .watch("order-service", stack.orderServicePid())
                 .watch("expiry-worker", stack.workerPid())
                 .watch("mariadbd", mariadbd)
-                .watch("rabbitmq", rabbitPid())
+                .watch("rabbitmq", stack.rabbitPid())
                 .watch("load-generator", ProcessHandle.current().pid());
     }
 
@@ -43,13 +43,14 @@ final class Cpu {
     }
 
     /**
-     * The local RabbitMQ node's own process, asked of the node (other nodes, e.g. a test cluster's,
-     * may run beside it); the first beam.smp when rabbitmqctl cannot tell.
+     * The process listening on TCP {@code port} of this machine (the broker the bench talks to: the
+     * machine's RabbitMQ on 5672, or the private 4.3 node on 5682, whose beam runs in a chroot, not
+     * another's beam.smp beside it), by {@code ss}; -1 when none is found.
      */
-    static long rabbitPid() {
-        String out =
-                Machine.command("rabbitmqctl", "-q", "eval", "os:getpid().").replaceAll("[^0-9]", "");
-        return out.isEmpty() ? pidOf("beam.smp") : Long.parseLong(out);
+    static long listening(int port) {
+        var pid = java.util.regex.Pattern.compile("pid=(\\d+)")
+                .matcher(Machine.command("ss", "-Hltnp", "sport = :" + port));
+        return pid.find() ? Long.parseLong(pid.group(1)) : -1;
     }
 
     /**

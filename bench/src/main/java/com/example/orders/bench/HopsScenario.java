@@ -30,7 +30,7 @@ final class HopsScenario {
 
     static void run(Run run, Stack stack) throws Exception {
         int n = run.options.integer("messages", 20_000);
-        long beam = Cpu.rabbitPid();
+        long beam = stack.rabbitPid();
         try (Connection connection = stack.broker()) {
             Channel setup = connection.createChannel();
             setup.queueDelete(SINK);

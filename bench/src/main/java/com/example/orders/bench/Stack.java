@@ -2,6 +2,7 @@ package com.example.orders.bench;
 
 import com.example.orders.testsupport.Api;
 import com.example.orders.testsupport.Broker;
+import com.example.orders.testsupport.Rabbitmqctl;
 import com.example.orders.testsupport.Servers;
 import com.example.orders.testsupport.ServiceProcess;
 import com.example.orders.testsupport.Services;
@@ -33,6 +34,11 @@ final class Stack implements AutoCloseable {
     final String dbUser;
     final String dbPassword;
     final Map<String, String> settings = new LinkedHashMap<>();
+    /** The services' payment window ({@code ORDERS_PAYMENT_TIMEOUT}): its window queue holds the usual order's message. */
+    final Duration paymentTimeout;
+    /** How to call rabbitmqctl on the bench's broker ({@code --rabbitmqctl}). */
+    final List<String> rabbitmqctl;
+
     private final Servers servers;
     private final Services services;
 
@@ -48,6 +54,11 @@ final class Stack implements AutoCloseable {
                 Servers.env("BENCH_RABBIT_USER", "guest"),
                 Servers.env("BENCH_RABBIT_PASSWORD", "guest"),
                 null);
+        this.paymentTimeout = duration(paymentTimeout);
+        // The private RabbitMQ 4.3 of scripts/rabbitmq4.sh listens on 5682 and has its own rabbitmqctl.
+        String ctl =
+                options.get("rabbitmqctl", servers.rabbitPort() == 5682 ? "scripts/rabbitmq4.sh ctl" : "rabbitmqctl");
+        this.rabbitmqctl = List.of(ctl.trim().split("\\s+"));
         this.dbUrl = servers.dbUrl();
         this.dbUser = servers.dbUser();
         this.dbPassword = servers.dbPassword();
@@ -113,7 +124,72 @@ final class Stack implements AutoCloseable {
         }
         servers.database().recreate();
         try (Broker broker = servers.broker("bench")) {
+            for (String window : List.of("5s", "PT15M", "PT1H")) { // each scenario's default
+                broker.withWindow(duration(window));
+            }
+            broker.withWindow(paymentTimeout);
+            for (String queue : windowQueuesOnBroker()) { // another run's window (another --payment-timeout)
+                broker.withWindow(Duration.ofMillis(Long.parseLong(queue.replaceAll("\\D", ""))));
+            }
             broker.deleteQueues();
+        }
+    }
+
+    /** The vhost's window queues, whichever window made them, as rabbitmqctl lists them; none if it cannot. */
+    private List<String> windowQueuesOnBroker() {
+        try {
+            return new Rabbitmqctl(rabbitmqctl)
+                    .queues(servers.rabbitVhost()).keySet().stream()
+                            .filter(queue -> queue.matches("orders\\.delay\\.window-\\d+ms"))
+                            .toList();
+        } catch (RuntimeException e) {
+            System.out.println("bench: rabbitmqctl cannot list the queues ("
+                    + e.getMessage().strip() + "); deleting the default windows' queues only");
+            return List.of();
+        }
+    }
+
+    /** A Spring Boot duration as the services read it: ISO-8601 ({@code PT15M}) or simple ({@code 5s}, {@code 500ms}). */
+    static Duration duration(String text) {
+        String value = text.trim();
+        if (value.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
+            return Duration.parse(value);
+        }
+        var simple =
+                java.util.regex.Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)?").matcher(value);
+        if (!simple.matches()) {
+            throw new IllegalArgumentException("not a duration: " + text);
+        }
+        long amount = Long.parseLong(simple.group(1));
+        String unit = simple.group(2) == null ? "ms" : simple.group(2);
+        return switch (unit) {
+            case "ns" -> Duration.ofNanos(amount);
+            case "us" -> Duration.ofNanos(amount * 1000);
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    /** The window queue the usual order's message waits in (stock RabbitMQ's transport), if the window has one. */
+    java.util.Optional<com.example.orders.contracts.DelayWindow> window() {
+        return com.example.orders.contracts.DelayWindow.of(paymentTimeout.toMillis());
+    }
+
+    /** The broker's own process: the one listening on the bench's AMQP port ({@link Cpu#listening}), else rabbitmqctl's answer. */
+    long rabbitPid() {
+        long pid = Cpu.listening(servers.rabbitPort());
+        if (pid > 0) {
+            return pid;
+        }
+        try {
+            return Long.parseLong(new Rabbitmqctl(rabbitmqctl)
+                    .run("-q", "eval", "os:getpid().")
+                    .replaceAll("[^0-9]", ""));
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 
@@ -163,10 +239,11 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** Messages waiting for their delay, over every level of the cascade. */
+    /** Messages waiting for their delay, over every level of the cascade and the payment window's queue. */
     long delayedDepth() {
         try {
-            return servers.withBroker("bench", Broker::delayedCount);
+            return servers.withBroker(
+                    "bench", broker -> broker.withWindow(paymentTimeout).delayedCount());
         } catch (RuntimeException e) {
             return -1;
         }

@@ -25,14 +25,15 @@ public final class Broker implements AutoCloseable {
 
     /**
      * The one-hop queues of the payment windows the test stacks configure (system-tests 3 s, chaos 4 s):
-     * their usual order waits there, not in the cascade. A stack with another window has its own.
+     * their usual order waits there, not in the cascade. A stack with another window has its own
+     * ({@link #withWindow}).
      */
     public static final List<String> WINDOW_QUEUES = List.of(
             DelayWindow.of(3_000).orElseThrow().name(),
             DelayWindow.of(4_000).orElseThrow().name());
 
     /** Where delayed messages wait: every level of the cascade and {@link #WINDOW_QUEUES}. */
-    public static final List<String> DELAY_QUEUES = delayQueues();
+    public static final List<String> DELAY_QUEUES = testDelayQueues();
 
     /** Queues the expiry pipeline owns: {@link #DELAY_QUEUES} and the work queue. */
     public static final List<String> PIPELINE_QUEUES = pipelineQueues();
@@ -42,6 +43,7 @@ public final class Broker implements AutoCloseable {
 
     private final Connection connection;
     private final Channel channel;
+    private final List<String> windowQueues = new ArrayList<>(WINDOW_QUEUES);
 
     Broker(Connection connection) {
         this.connection = connection;
@@ -54,7 +56,7 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static List<String> delayQueues() {
+    private static List<String> testDelayQueues() {
         List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
         queues.addAll(WINDOW_QUEUES);
         return List.copyOf(queues);
@@ -70,6 +72,30 @@ public final class Broker implements AutoCloseable {
         List<String> queues = new ArrayList<>(PIPELINE_QUEUES);
         queues.addAll(List.of(Topology.WAIT_QUEUE, Topology.RETRY_QUEUE, Topology.DEAD_LETTER_QUEUE));
         return List.copyOf(queues);
+    }
+
+    /**
+     * Also counts, purges and deletes the window queue of a stack configured with the payment window
+     * {@code window} (besides {@link #WINDOW_QUEUES}); none when the window has no queue. Returns this.
+     */
+    public Broker withWindow(Duration window) {
+        DelayWindow.of(window.toMillis())
+                .map(DelayWindow::name)
+                .filter(queue -> !windowQueues.contains(queue))
+                .ifPresent(windowQueues::add);
+        return this;
+    }
+
+    /** The window queues this broker counts, purges and deletes: {@link #WINDOW_QUEUES} and {@link #withWindow}'s. */
+    public List<String> windowQueues() {
+        return List.copyOf(windowQueues);
+    }
+
+    /** Where delayed messages wait: every level of the cascade and {@link #windowQueues}. */
+    public List<String> delayQueues() {
+        List<String> queues = new ArrayList<>(DelayCascade.levelQueues());
+        queues.addAll(windowQueues);
+        return queues;
     }
 
     /** The connection, for what a scenario does on its own (its own channels). */
@@ -142,7 +168,7 @@ public final class Broker implements AutoCloseable {
      */
     public long delayedCount() throws IOException {
         long waiting = 0;
-        for (String queue : DELAY_QUEUES) {
+        for (String queue : delayQueues()) {
             waiting += ifDeclared(queue, own -> own.queueDeclarePassive(queue).getMessageCount());
         }
         return waiting;
@@ -154,7 +180,7 @@ public final class Broker implements AutoCloseable {
      */
     public int purgeDelayed() throws IOException {
         int purged = 0;
-        for (String queue : DELAY_QUEUES) {
+        for (String queue : delayQueues()) {
             purged += ifDeclared(queue, own -> own.queuePurge(queue).getMessageCount());
         }
         return purged;
@@ -232,9 +258,14 @@ public final class Broker implements AutoCloseable {
         return String.valueOf(connection.getServerProperties().get("version"));
     }
 
-    /** Deletes {@link #ALL_QUEUES}, so that a run starts from nothing (each on a channel of its own). */
+    /**
+     * Deletes {@link #ALL_QUEUES} and {@link #windowQueues}, so that a run starts from nothing (each on a
+     * channel of its own).
+     */
     public void deleteQueues() throws IOException {
-        for (String queue : ALL_QUEUES) {
+        List<String> queues = new ArrayList<>(ALL_QUEUES);
+        windowQueues.stream().filter(queue -> !queues.contains(queue)).forEach(queues::add);
+        for (String queue : queues) {
             Channel own = connection.createChannel();
             own.queueDelete(queue);
             try {
