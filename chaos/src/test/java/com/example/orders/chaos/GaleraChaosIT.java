@@ -6,6 +6,7 @@ import com.example.orders.testsupport.Api;
 import com.example.orders.testsupport.Metrics;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,25 +32,54 @@ import org.junit.jupiter.api.Test;
  */
 class GaleraChaosIT {
 
+    private static final boolean FULL = "full".equals(System.getProperty("chaos.scenarios"));
+
+    /**
+     * The full run's load in every scenario: issue 20 asks for at least 2,000 orders each. A little
+     * over, because some orders are refused for stock on the hot skus and only placed orders count.
+     */
+    private static final int FULL_ORDERS = Integer.getInteger("chaos.galera.orders", 2100);
+
+    private static final Duration FULL_SPREAD = Duration.ofSeconds(Long.getLong("chaos.galera.spread.seconds", 80));
+
+    /** Every build: short (300 orders over 30 s); the full run: as long as the fault scenarios. */
     private static final Scenario WRITERS = scenario(
             "galera-writers",
             "two order-services and the workers writing through three different Galera nodes",
-            300,
-            Duration.ofSeconds(30));
+            FULL ? FULL_ORDERS : 300,
+            FULL ? FULL_SPREAD : Duration.ofSeconds(30));
 
     private static final Scenario NODE_KILL = scenario(
             "galera-node-kill",
             "the node order-service-1 writes to killed -9 and restarted; writers on three different nodes",
-            Integer.getInteger("chaos.orders", 1200),
-            Duration.ofSeconds(Long.getLong("chaos.spread.seconds", 50)));
+            FULL_ORDERS,
+            FULL_SPREAD);
 
     private static final Scenario CLUSTER_DOWN = scenario(
             "galera-cluster-down",
             "every node stopped, then the cluster bootstrapped again; writers on three different nodes",
-            NODE_KILL.orders(),
-            NODE_KILL.spread());
+            FULL_ORDERS,
+            FULL_SPREAD);
+
+    /** This class's summary (the other chaos classes' files are theirs: ChaosIT empties its own first). */
+    static final Path SUMMARY = Path.of("target", "chaos", "galera-summary.txt");
 
     private static final Duration DOWN = Duration.ofSeconds(15);
+
+    /**
+     * What the README tells an operator to give order-service on Galera: no server-side prepared
+     * statements. On MariaDB 10.11.19 with galera-4 26.4.23 a {@code COM_STMT_PREPARE} that is the first
+     * command after another node's write aborted the connection's transaction swallows the deadlock
+     * error: the rest of the transaction then runs and commits as a new one, without the statements
+     * before it (checked with two nodes and plain JDBC; the text protocol gets the 1213). With them on,
+     * these scenarios broke the guarantees (docs/chaos.md). {@code -Dchaos.galera.server-prepared-statements=true}
+     * runs order-service with its packaged setting instead.
+     */
+    static final Map<String, String> GALERA_SETTINGS = Boolean.getBoolean("chaos.galera.server-prepared-statements")
+            ? Map.of()
+            : Map.of(
+                    "SPRING_APPLICATION_JSON",
+                    "{\"spring.datasource.hikari.data-source-properties.useServerPrepStmts\": \"false\"}");
 
     private static final String PROBE = "galera-probe";
 
@@ -58,7 +88,8 @@ class GaleraChaosIT {
     private static PrivateGaleraCluster galera;
 
     @BeforeAll
-    static void privateCluster() {
+    static void privateCluster() throws Exception {
+        Files.deleteIfExists(SUMMARY);
         Assumptions.assumeTrue(
                 PrivateGaleraCluster.available(), "mariadbd, galera-4 (libgalera_smm.so) or rsync missing here");
         galera = PrivateGaleraCluster.create("galera", 3).use();
@@ -86,7 +117,7 @@ class GaleraChaosIT {
      */
     @Test
     void killingTheNodeAnOrderServiceWritesToLosesNoOrderAndNoAnswerIsA500() throws Exception {
-        Assumptions.assumeTrue("full".equals(System.getProperty("chaos.scenarios")), "full chaos run only");
+        Assumptions.assumeTrue(FULL, "full chaos run only");
         AtomicReference<Duration> writesBack = new AtomicReference<>();
         Outcome outcome = run(
                 NODE_KILL,
@@ -104,7 +135,7 @@ class GaleraChaosIT {
         Report.print(
                 "galera-node-kill: writes through order-service-1 succeeded again %s after the kill of its node%n"
                         .formatted(writesBack.get()),
-                Report.FILE);
+                SUMMARY);
 
         assertGuaranteesHeld(NODE_KILL, outcome);
         assertThat(writesBack.get()).as("writes back after the kill").isLessThan(Duration.ofSeconds(60));
@@ -123,7 +154,7 @@ class GaleraChaosIT {
      */
     @Test
     void stoppingAndBootstrappingTheWholeClusterLosesNoOrderAndNoAnswerIsA500() throws Exception {
-        Assumptions.assumeTrue("full".equals(System.getProperty("chaos.scenarios")), "full chaos run only");
+        Assumptions.assumeTrue(FULL, "full chaos run only");
         AtomicReference<String> recovery = new AtomicReference<>();
         Outcome outcome = run(
                 CLUSTER_DOWN,
@@ -148,7 +179,7 @@ class GaleraChaosIT {
                             + " after the restart began; writes through order-service-1 %s after that"
                                     .formatted(writesBack));
                 }));
-        Report.print("galera-cluster-down: %s%n".formatted(recovery.get()), Report.FILE);
+        Report.print("galera-cluster-down: %s%n".formatted(recovery.get()), SUMMARY);
 
         assertGuaranteesHeld(CLUSTER_DOWN, outcome);
         assertThat(outcome.report().rescued())
@@ -183,7 +214,7 @@ class GaleraChaosIT {
                         galera.url(database, 2),
                         "EXPIRY_SWEEP_GRACE",
                         sweepGrace.toSeconds() + "s"),
-                instance -> Map.of("SPRING_DATASOURCE_URL", galera.url(database, instance)))) {
+                instance -> withGaleraSettings(Map.of("SPRING_DATASOURCE_URL", galera.url(database, instance))))) {
             Ledger ledger = new Ledger();
             Api api = stack.api();
             Workload workload = new Workload(
@@ -204,16 +235,23 @@ class GaleraChaosIT {
             Files.writeString(stack.logDir.resolve("galera-at-rest.txt"), galera.diagnostics());
             List<String> violations = new InvariantChecker(ledger, api).check(Set.of());
             Report report = ChaosRun.report(scenario, stack, ledger, "see below", 0, rest, violations);
-            report.print();
+            Report.print(report.render(), SUMMARY);
             double answered500 = sumOverOrderServices(
                     stack, line -> line.startsWith(HTTP_ANSWERS) && line.contains("status=\"500\""));
             double retried = sumOverOrderServices(stack, line -> line.startsWith("orders_transaction_retries_total{"));
             Report.print(
                     "%s: %d answers 500; order-service transactions run again after a conflict: %.0f%n%s%n"
                             .formatted(scenario.name(), (long) answered500, retried, galera.diagnostics()),
-                    Report.FILE);
+                    SUMMARY);
             return new Outcome(report, answered500);
         }
+    }
+
+    /** {@code env} and {@link #GALERA_SETTINGS}. */
+    static Map<String, String> withGaleraSettings(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(GALERA_SETTINGS);
+        return all;
     }
 
     private static void assertGuaranteesHeld(Scenario scenario, Outcome outcome) {

@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
  * incremental state transfer, rsync state transfer), all free ephemeral ports on 127.0.0.1: never the
  * machine's 3306 nor Galera's default 4567/4568/4444. The first node is installed and bootstraps the
  * cluster ({@code --wsrep-new-cluster}); the others join it empty and receive its data by rsync.
+ * {@link #standalone} is one such node without replication, the single server that {@link
+ * GaleraThroughputIT} compares the cluster with.
  *
  * <p>Run as root, the nodes run as the {@code mysql} user (their directories are handed to it): the
  * rsync daemon that receives a state transfer drops to {@code nobody} when started by root, and then
@@ -41,11 +43,13 @@ final class PrivateGaleraCluster implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final List<Node> nodes = new ArrayList<>();
+    private final boolean replicated;
     private Servers restore;
 
-    private PrivateGaleraCluster(String name, Path dir) {
+    private PrivateGaleraCluster(String name, Path dir, boolean replicated) {
         this.name = name;
         this.dir = dir;
+        this.replicated = replicated;
     }
 
     /** True where MariaDB, the Galera provider and rsync are installed (tests are skipped elsewhere). */
@@ -58,8 +62,28 @@ final class PrivateGaleraCluster implements AutoCloseable {
 
     /** Installs and starts {@code size} nodes under {@code target/private/<name>}, each awaited Synced. */
     static PrivateGaleraCluster create(String name, int size) {
+        PrivateGaleraCluster cluster = install(name, size, true);
+        cluster.nodes.get(0).launch(true, null);
+        cluster.nodes.get(0).awaitSynced();
+        cluster.nodes.subList(1, size).forEach(node -> node.launch(false, null));
+        cluster.nodes.subList(1, size).forEach(Node::awaitSynced);
+        return cluster;
+    }
+
+    /**
+     * One node with the cluster's own server settings but no replication ({@code wsrep_on} off, no
+     * provider): the single server a cluster is compared with.
+     */
+    static PrivateGaleraCluster standalone(String name) {
+        PrivateGaleraCluster single = install(name, 1, false);
+        single.nodes.get(0).launch(true, null);
+        single.nodes.get(0).awaitSynced();
+        return single;
+    }
+
+    private static PrivateGaleraCluster install(String name, int size, boolean replicated) {
         PrivateGaleraCluster cluster = new PrivateGaleraCluster(
-                name, Path.of("target", "private", name).toAbsolutePath());
+                name, Path.of("target", "private", name).toAbsolutePath(), replicated);
         try {
             PrivateMariaDb.deleteTree(cluster.dir);
             for (int i = 0; i < size; i++) {
@@ -85,10 +109,6 @@ final class PrivateGaleraCluster implements AutoCloseable {
         PrivateMariaDb.run(install, cluster.dir.resolve("install.log"));
         cluster.handToServerUser();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::killAll));
-        cluster.nodes.get(0).launch(true, null);
-        cluster.nodes.get(0).awaitSynced();
-        cluster.nodes.subList(1, size).forEach(node -> node.launch(false, null));
-        cluster.nodes.subList(1, size).forEach(Node::awaitSynced);
         return cluster;
     }
 
@@ -153,7 +173,18 @@ final class PrivateGaleraCluster implements AutoCloseable {
         return first.number;
     }
 
-    /** Each node's view: {@code node-1 Synced, cluster of 3, Primary}. */
+    /** The running nodes' process ids, for their CPU time. */
+    List<Long> pids() {
+        return nodes.stream()
+                .filter(Node::running)
+                .map(node -> node.process.pid())
+                .toList();
+    }
+
+    /**
+     * Each node's view: {@code node-1 Synced, cluster of 3, Primary}, and its local transactions that
+     * failed certification, were aborted by another node's write (BF abort), or were replayed.
+     */
     String diagnostics() {
         return nodes.stream().map(Node::status).collect(Collectors.joining("\n"));
     }
@@ -216,8 +247,10 @@ final class PrivateGaleraCluster implements AutoCloseable {
         synchronized void launch(boolean bootstrap, String position) {
             launches++;
             List<String> command = serverCommand("error." + launches + ".log");
-            if (bootstrap) {
+            if (bootstrap && replicated) {
                 command.add("--wsrep-new-cluster");
+            }
+            if (bootstrap) {
                 command.add("--init-file=" + PrivateGaleraCluster.this.dir.resolve("init.sql"));
             }
             if (position != null) {
@@ -273,17 +306,20 @@ final class PrivateGaleraCluster implements AutoCloseable {
                     // what Galera needs: row-based replication, InnoDB, interleaved auto-increment locks
                     "--binlog-format=ROW",
                     "--default-storage-engine=InnoDB",
-                    "--innodb-autoinc-lock-mode=2",
-                    "--wsrep-on=ON",
-                    "--wsrep-provider=" + PROVIDER,
-                    "--wsrep-cluster-name=" + name,
-                    "--wsrep-cluster-address=" + gcommAddress(),
-                    "--wsrep-node-name=node-" + number,
-                    "--wsrep-node-address=127.0.0.1:" + gcommPort,
-                    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:%d;ist.recv_addr=127.0.0.1:%d;gcache.size=64M"
-                            .formatted(gcommPort, istPort),
-                    "--wsrep-sst-method=rsync",
-                    "--wsrep-sst-receive-address=127.0.0.1:" + sstPort));
+                    "--innodb-autoinc-lock-mode=2"));
+            if (replicated) {
+                command.addAll(List.of(
+                        "--wsrep-on=ON",
+                        "--wsrep-provider=" + PROVIDER,
+                        "--wsrep-cluster-name=" + name,
+                        "--wsrep-cluster-address=" + gcommAddress(),
+                        "--wsrep-node-name=node-" + number,
+                        "--wsrep-node-address=127.0.0.1:" + gcommPort,
+                        "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:%d;ist.recv_addr=127.0.0.1:%d;gcache.size=64M"
+                                .formatted(gcommPort, istPort),
+                        "--wsrep-sst-method=rsync",
+                        "--wsrep-sst-receive-address=127.0.0.1:" + sstPort));
+            }
             asServerUser(command);
             return command;
         }
@@ -310,7 +346,8 @@ final class PrivateGaleraCluster implements AutoCloseable {
                         if (!running()) {
                             throw new IllegalStateException("galera node-" + number + " exited; see " + dir);
                         }
-                        return status().contains("Synced");
+                        String status = status();
+                        return replicated ? status.contains("Synced") : !status.contains("unreachable");
                     });
         }
 
@@ -321,7 +358,8 @@ final class PrivateGaleraCluster implements AutoCloseable {
                             Settings.SERVERS.dbPassword());
                     var statement = connection.createStatement();
                     var rows = statement.executeQuery("SHOW STATUS WHERE Variable_name IN"
-                            + " ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_cluster_status')")) {
+                            + " ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_cluster_status',"
+                            + " 'wsrep_local_cert_failures', 'wsrep_local_bf_aborts', 'wsrep_local_replays')")) {
                 var status = new StringBuilder("node-" + number);
                 while (rows.next()) {
                     status.append(' ').append(rows.getString(1)).append('=').append(rows.getString(2));
