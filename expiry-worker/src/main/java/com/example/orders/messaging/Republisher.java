@@ -32,7 +32,9 @@ import org.springframework.stereotype.Component;
  * Sends an expiry message on again, confirmed by the broker before the caller acknowledges the
  * original: later (through the delay cascade, which every RabbitMQ has, each delay in queues of its
  * own length), or to the dead-letter queue with the reason. A crash between the two leaves a
- * duplicate, never a loss; the transaction is idempotent.
+ * duplicate, never a loss; the transaction is idempotent. A message received from a broker that parks
+ * messages ({@link ParkedDelivery}, RabbitMQ 4.3+) is not copied to wait: it is parked in the work
+ * queue itself, its headers changed, and nothing is published.
  *
  * <p>Routed or refused: every publish is {@code mandatory}, and a message the broker returns as
  * unroutable is a failure like a nack (the original is requeued and tried again), counted in
@@ -76,6 +78,12 @@ public class Republisher {
 
     /** After a rollback: back through the delay cascade in {@code delayMillis}, counted. */
     public void retryLater(Message original, long delayMillis, int republishCount, RepublishReason reason) {
+        if (original instanceof ParkedDelivery parked) {
+            parked.park(
+                    System.currentTimeMillis() + Math.max(1, delayMillis),
+                    Map.of(Headers.REPUBLISH_COUNT, republishCount, Headers.REPUBLISH_REASON, reason.code()));
+            return;
+        }
         Message message = copy(original)
                 .setHeader(Headers.REPUBLISH_COUNT, republishCount)
                 .setHeader(Headers.REPUBLISH_REASON, reason.code())
@@ -85,6 +93,12 @@ public class Republisher {
 
     /** The message came before the order's deadline: back through the delay cascade for the time left. */
     public void waitUntilDue(Message original, long remainingMillis) {
+        if (original instanceof ParkedDelivery parked) {
+            parked.park(
+                    System.currentTimeMillis() + Math.max(1, remainingMillis),
+                    Map.of(Headers.REPUBLISH_REASON, RepublishReason.EARLY.code()));
+            return;
+        }
         Message message = copy(original)
                 .setHeader(Headers.REPUBLISH_REASON, RepublishReason.EARLY.code())
                 .build();

@@ -2,11 +2,12 @@ package com.example.orders.schema;
 
 import com.example.orders.ExpiryProperties;
 import com.example.orders.expiry.ExpiryWarmUp;
+import com.example.orders.expiry.WorkQueueConsumers;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.amqp.AmqpException;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.health.contributor.Health;
@@ -33,20 +34,16 @@ public class SchemaGate implements ApplicationRunner, HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(SchemaGate.class);
 
     private final JdbcClient jdbc;
-    private final RabbitListenerEndpointRegistry listeners;
+    private final WorkQueueConsumers consumers;
     private final Duration patience;
     private final ExpiryWarmUp warmUp;
     private volatile boolean ready;
     private volatile String waitingFor = "not checked yet";
 
-    SchemaGate(
-            JdbcClient jdbc,
-            RabbitListenerEndpointRegistry listeners,
-            ExpiryProperties properties,
-            ExpiryWarmUp warmUp) {
+    SchemaGate(JdbcClient jdbc, WorkQueueConsumers consumers, ExpiryProperties properties, ExpiryWarmUp warmUp) {
         this.jdbc = jdbc;
         this.warmUp = warmUp;
-        this.listeners = listeners;
+        this.consumers = consumers;
         this.patience = properties.schemaWait();
     }
 
@@ -68,9 +65,26 @@ public class SchemaGate implements ApplicationRunner, HealthIndicator {
         }
         waitingFor = "warm-up";
         warmUp.run();
-        ready = true;
-        listeners.getListenerContainers().forEach(container -> container.start());
-        log.info("Schema version {} is in place; consuming expiry messages", REQUIRED_VERSION);
+        ready = true; // as before consumers existed per broker: the broker being away is the consumer's to wait out
+        startConsuming();
+        log.info(
+                "Schema version {} is in place; consuming expiry messages ({})", REQUIRED_VERSION, consumers.started());
+    }
+
+    /**
+     * The broker's version decides how to consume: while it cannot be asked, the worker waits for it, as
+     * a listener container waits for its connection.
+     */
+    private void startConsuming() throws InterruptedException {
+        while (true) {
+            try {
+                consumers.start();
+                return;
+            } catch (AmqpException e) {
+                log.warn("Waiting for the broker to start consuming: {}", e.getMessage());
+                Thread.sleep(2_000);
+            }
+        }
     }
 
     @Override

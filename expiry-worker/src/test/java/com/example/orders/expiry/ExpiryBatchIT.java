@@ -39,6 +39,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>{@code expiry.stock-attempts=1} here, so that one lost optimistic lock exhausts a batch's
  * attempts (the three-attempt rule of the one-order transaction is covered by ExpiryHandlerTest and
  * OptimisticLockIT); the sweep is called by the tests, not by the scheduler.
+ *
+ * <p>The 0-9-1 consumer (its container is stopped and started here) on every broker; the consumer that
+ * parks messages on RabbitMQ 4.3+ has ParkingExpiryIT.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -62,6 +65,7 @@ class ExpiryBatchIT {
     @DynamicPropertySource
     static void itStack(DynamicPropertyRegistry registry) {
         ItDatabase.register(registry);
+        registry.add("orders.delay-transport", () -> "dead-letter-ttl");
         registry.add("expiry.stock-attempts", () -> 1);
         registry.add("expiry.sweep-interval", () -> "1h");
         registry.add("expiry.sweep-grace", () -> "1s");

@@ -24,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Against the real database and broker: the worker's warm-up runs the expiry code on orders that do
  * not exist and leaves every real order, its stock and the queues as they were, a due one included.
+ *
+ * <p>The 0-9-1 consumer (its container is stopped and started here) on every broker.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -41,6 +43,7 @@ class ExpiryWarmUpIT {
     @DynamicPropertySource
     static void itStack(DynamicPropertyRegistry registry) {
         ItDatabase.register(registry);
+        registry.add("orders.delay-transport", () -> "dead-letter-ttl");
         registry.add("expiry.sweep-interval", () -> "1h");
         registry.add("expiry.warm-up-batches", () -> 20);
     }

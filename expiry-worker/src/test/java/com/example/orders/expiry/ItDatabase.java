@@ -81,6 +81,14 @@ final class ItDatabase {
         return factory.newConnection("expiry-worker-it");
     }
 
+    /** Whether the test broker parks messages (RabbitMQ 4.3+): the worker then consumes over AMQP 1.0. */
+    static boolean brokerParksMessages() throws Exception {
+        try (var broker = broker()) {
+            return com.example.orders.delay.BrokerVersion.isRabbitMq43OrLater(
+                    broker.getServerProperties().get("version"));
+        }
+    }
+
     static Connection connection() throws SQLException {
         return DriverManager.getConnection(DB_URL, DB_USER, DB_PASSWORD);
     }
@@ -115,7 +123,12 @@ final class ItDatabase {
 
     /** The body order-service's relay would publish for this order. */
     static byte[] orderCreated(String orderId) {
-        return JSON.writeValueAsString(OrderCreated.of(orderId, "it", 100, Instant.now(), Instant.now()))
+        return orderCreated(orderId, Instant.now());
+    }
+
+    /** The message order-service publishes for an order due at {@code expiresAt}. */
+    static byte[] orderCreated(String orderId, Instant expiresAt) {
+        return JSON.writeValueAsString(OrderCreated.of(orderId, "it", 100, Instant.now(), expiresAt))
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -3,6 +3,7 @@ package com.example.orders.expiry;
 import static com.example.orders.expiry.ItDatabase.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.example.orders.contracts.Topology;
 import com.sun.jdi.Bootstrap;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * order is expired twice, no stock given back twice, no event written twice.
  *
  * <p>The moment is caught exactly, not by luck: the worker jar runs with a debug agent, the test
- * sets a breakpoint on the acknowledgement (which suspends the whole JVM there), then kills it.
+ * sets a breakpoint on the acknowledgement (which suspends the whole JVM there), then kills it. Both
+ * consumers: the 0-9-1 one on every broker, and on RabbitMQ 4.3+ the one that parks messages, killed
+ * while it holds messages that were parked until their deadline and delivered again.
  */
 class WorkerCrashIT {
 
@@ -54,21 +57,38 @@ class WorkerCrashIT {
 
     @Test
     void workerKilledBetweenCommitAndAckLeavesEveryOrderExpiredOnceWithItsStockBackOnce() throws Exception {
+        killBetweenCommitAndSettlement("dead-letter-ttl", ExpiryListener.class, "acknowledge", -1);
+    }
+
+    @Test
+    void workerKilledHoldingParkedThenRedeliveredMessagesLosesNoneAndExpiresEachOrderOnce() throws Exception {
+        assumeTrue(brokerParksMessages(), "RabbitMQ 4.3+ parks messages; this broker has no quorum-delay");
+        // due in 3 s: each message is parked when published, delivered again at the deadline, and the
+        // worker dies after committing a batch of them and before settling it
+        killBetweenCommitAndSettlement("quorum-delay", ParkingExpiryListener.class, "settle", 3);
+    }
+
+    private void killBetweenCommitAndSettlement(
+            String transport, Class<?> listener, String settlement, int dueInSeconds) throws Exception {
         String sku = "crash-" + System.nanoTime();
         product(sku, 100);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
-            ids.add(order(sku, 1, "PENDING", -1));
+            ids.add(order(sku, 1, "PENDING", dueInSeconds));
         }
         int debugPort = freePort();
-        Process first = launch(freePort(), "expiry-worker-killed", debugPort);
+        Process first = launch(freePort(), "expiry-worker-killed-" + transport, debugPort, transport);
         VirtualMachine vm = attach(debugPort);
-        breakOnAcknowledge(vm);
+        breakOn(vm, listener, settlement);
 
         try (var broker = broker()) {
             var channel = broker.createChannel();
             for (String id : ids) {
-                channel.basicPublish(Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY, null, orderCreated(id));
+                channel.basicPublish(
+                        Topology.EXPIRY_EXCHANGE,
+                        Topology.EXPIRE_KEY,
+                        null,
+                        orderCreated(id, java.time.Instant.now().plusSeconds(dueInSeconds)));
             }
         }
         awaitBreakpoint(vm);
@@ -77,7 +97,7 @@ class WorkerCrashIT {
         assertThat(committed).as("a batch had committed when the worker died").isPositive();
 
         int port = freePort();
-        launch(port, "expiry-worker-restarted", 0);
+        launch(port, "expiry-worker-restarted-" + transport, 0, transport);
         await().atMost(Duration.ofSeconds(60)).until(() -> expiredCount(ids) == ORDERS);
         await().atMost(Duration.ofSeconds(20)).until(() -> readyIn(Topology.EXPIRY_QUEUE) == 0);
         for (String id : ids) {
@@ -91,7 +111,7 @@ class WorkerCrashIT {
                         .isEqualTo(ORDERS - committed));
     }
 
-    private Process launch(int port, String log, int debugPort) throws Exception {
+    private Process launch(int port, String log, int debugPort, String transport) throws Exception {
         Path jar = Path.of("target", "expiry-worker.jar").toAbsolutePath();
         List<String> command =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m"));
@@ -110,6 +130,7 @@ class WorkerCrashIT {
         builder.environment().put("SPRING_RABBITMQ_PORT", Integer.toString(RABBIT_PORT));
         builder.environment().put("SPRING_RABBITMQ_VIRTUAL_HOST", RABBIT_VHOST);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
+        builder.environment().put("ORDERS_DELAY_TRANSPORT", transport);
         Process process = builder.start();
         workers.add(process);
         HttpClient http = HttpClient.newHttpClient();
@@ -141,14 +162,15 @@ class WorkerCrashIT {
         return socket.attach(arguments);
     }
 
-    /** Suspends the whole worker when a consumer is about to acknowledge a handled batch. */
-    private static void breakOnAcknowledge(VirtualMachine vm) {
-        ReferenceType listener = vm.classesByName(ExpiryListener.class.getName()).stream()
+    /** Suspends the whole worker when a consumer is about to acknowledge (settle) a handled batch. */
+    private static void breakOn(VirtualMachine vm, Class<?> listenerClass, String settlement) {
+        ReferenceType listener = vm.classesByName(listenerClass.getName()).stream()
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("ExpiryListener not loaded in the worker"));
+                .orElseThrow(
+                        () -> new IllegalStateException(listenerClass.getSimpleName() + " not loaded in the worker"));
         BreakpointRequest request = vm.eventRequestManager()
                 .createBreakpointRequest(
-                        listener.methodsByName("acknowledge").get(0).location());
+                        listener.methodsByName(settlement).get(0).location());
         request.setSuspendPolicy(EventRequest.SUSPEND_ALL);
         request.enable();
     }
@@ -164,7 +186,7 @@ class WorkerCrashIT {
                 events.resume();
             }
         }
-        throw new IllegalStateException("the worker never reached the acknowledgement");
+        throw new IllegalStateException("the worker never reached the settlement of a batch");
     }
 
     private static long expiredCount(List<String> ids) throws Exception {

@@ -12,9 +12,10 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides how expiry messages are delayed: {@code dead-letter-ttl} as configured, or, for
- * {@code auto} and {@code delayed-exchange}, what {@link DelayedExchangeProbe} finds on the broker
- * ({@code delayed-exchange} without the plugin is an error). Until the broker has been reached once
+ * Decides how expiry messages are delayed: {@code dead-letter-ttl} as configured, or, for the others,
+ * what {@link DelayedExchangeProbe} finds on the broker: {@code auto} takes {@code quorum-delay} on
+ * RabbitMQ 4.3 and later, else the plugin where there is one, else {@code dead-letter-ttl};
+ * {@code quorum-delay} on an older broker, or {@code delayed-exchange} without the plugin, is an error. Until the broker has been reached once
  * the choice is open, and the outbox simply waits.
  *
  * <p>The broker can change under a running service (upgraded to 4.3, the plugin disabled), so the
@@ -118,7 +119,15 @@ public class DelayTransports {
     }
 
     private DelayTransport choose(DelayedExchangeProbe.Answer answer) {
-        if (answer.present()) {
+        if (configured == DelayTransport.QUORUM_DELAY && !answer.parks()) {
+            throw new IllegalStateException(
+                    "ORDERS_DELAY_TRANSPORT=quorum-delay but the broker does not park messages (RabbitMQ 4.3+ does): "
+                            + answer.why());
+        }
+        if (answer.parks() && configured != DelayTransport.DELAYED_EXCHANGE) {
+            return DelayTransport.QUORUM_DELAY;
+        }
+        if (answer.plugin()) {
             return DelayTransport.DELAYED_EXCHANGE;
         }
         if (configured == DelayTransport.DELAYED_EXCHANGE) {

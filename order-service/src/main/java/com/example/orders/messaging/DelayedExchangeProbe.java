@@ -1,5 +1,6 @@
 package com.example.orders.messaging;
 
+import com.example.orders.delay.BrokerVersion;
 import com.example.orders.delay.PluginTransport;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -14,8 +15,8 @@ import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * Asks the broker whether it has the delayed-message-exchange plugin. Its version decides first: from
- * RabbitMQ 4.3 on the plugin cannot exist ({@link BrokerVersion}), and nothing is declared. Before
+ * Asks the broker how it can delay a message. Its version decides first: from RabbitMQ 4.3 on, quorum
+ * queues park messages and the plugin cannot exist ({@link BrokerVersion}), and nothing is declared. Before
  * that, the plugin's exchange is declared (and bound to the work queue) on a throwaway connection:
  * the broker accepting it means present; the broker refusing it, with whatever code, means absent
  * (3.10 closes the connection, 503 unknown exchange type; 4.3.6, were it asked, closes the channel
@@ -33,11 +34,14 @@ final class DelayedExchangeProbe {
         this.connections = connections;
     }
 
-    /** What the broker said, and why, for the log. */
-    record Answer(boolean present, String why) {}
+    /**
+     * What the broker said, and why, for the log: whether its quorum queues park messages (RabbitMQ 4.3+)
+     * and whether it has the plugin.
+     */
+    record Answer(boolean parks, boolean plugin, String why) {}
 
     /**
-     * Whether the broker has the plugin (its exchange is then declared and bound); throws
+     * Whether the broker parks messages, else whether it has the plugin (its exchange is then declared and bound); throws
      * {@link AmqpConnectException} while the broker cannot be reached.
      */
     Answer ask() {
@@ -47,8 +51,9 @@ final class DelayedExchangeProbe {
         try (var shared = connections.createConnection()) {
             version = shared.getDelegate().getServerProperties().get("version");
         }
-        if (BrokerVersion.cannotHaveThePlugin(version)) {
-            return new Answer(false, "RabbitMQ " + version + " has no delayed-message plugin (gone since 4.3)");
+        if (BrokerVersion.isRabbitMq43OrLater(version)) {
+            return new Answer(
+                    true, false, "RabbitMQ " + version + " parks messages in quorum queues (no plugin since 4.3)");
         }
         Connection probe = null;
         try {
@@ -64,10 +69,11 @@ final class DelayedExchangeProbe {
                 if (refusal == null) {
                     throw new AmqpConnectException(new IOException("probing the delay transport failed", e));
                 }
-                return new Answer(false, "RabbitMQ " + version + " refused the plugin's exchange: " + text(refusal));
+                return new Answer(
+                        false, false, "RabbitMQ " + version + " refused the plugin's exchange: " + text(refusal));
             }
             PluginTransport.bindToWorkQueue(channel);
-            return new Answer(true, "RabbitMQ " + version + " accepted the plugin's exchange");
+            return new Answer(false, true, "RabbitMQ " + version + " accepted the plugin's exchange");
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
             throw new AmqpConnectException(new IOException("probing the delay transport failed", e));
         } finally {

@@ -6,6 +6,7 @@ import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import com.example.orders.delay.CascadeTransport;
 import com.example.orders.delay.Delayed;
+import com.example.orders.delay.ParkedTransport;
 import com.example.orders.delay.PluginTransport;
 import com.example.orders.messaging.DelayTransports;
 import io.micrometer.core.instrument.Counter;
@@ -71,11 +72,11 @@ class OutboxPublisher {
         this.confirmTimeoutMillis = properties.outbox().confirmTimeout().toMillis();
         this.cascade = cascade;
         this.meters = meters;
-        for (String via : List.of("window", "cascade")) {
+        for (String via : List.of("parked", "window", "cascade")) {
             Counter.builder("orders.outbox.delayed")
                     .tag("via", via)
-                    .description("expiry messages published, by how they wait: the payment window's queue (one"
-                            + " hop), the cascade, the plugin, or not at all (due)")
+                    .description("expiry messages published, by how they wait: parked in the work queue, the"
+                            + " payment window's queue (one hop), the cascade, the plugin, or not at all (due)")
                     .register(meters);
         }
     }
@@ -106,7 +107,7 @@ class OutboxPublisher {
         List<CorrelationData> confirms = new ArrayList<>(batch.size());
         List<String> vias = new ArrayList<>(batch.size());
         for (OutboxMessage message : batch) {
-            Routed routed = route(message, transport, cascade);
+            Routed routed = route(message, transport, cascade, System.currentTimeMillis());
             CorrelationData correlation = new CorrelationData(message.eventId());
             (routed.mandatory() ? mandatory : rabbit)
                     .send(routed.exchange(), routed.routingKey(), routed.message(), correlation);
@@ -161,7 +162,7 @@ class OutboxPublisher {
      * transports themselves say where a delayed message goes ({@link CascadeTransport},
      * {@link PluginTransport}).
      */
-    static Routed route(OutboxMessage row, DelayTransport transport, CascadeTransport cascade) {
+    static Routed route(OutboxMessage row, DelayTransport transport, CascadeTransport cascade, long nowMillis) {
         MessageBuilderSupport<Message> message = MessageBuilder.withBody(
                         row.payload().getBytes(StandardCharsets.UTF_8))
                 .setContentType(MessageProperties.CONTENT_TYPE_JSON)
@@ -174,6 +175,7 @@ class OutboxPublisher {
             return new Routed(Topology.EVENTS_EXCHANGE, row.routingKey(), message.build(), false, "event");
         }
         Delayed delayed = switch (transport) {
+            case QUORUM_DELAY -> ParkedTransport.publish(row.delayMillis(), nowMillis + row.delayMillis());
             case DELAYED_EXCHANGE -> PluginTransport.publish(row.delayMillis());
             case DEAD_LETTER_TTL -> cascade.publish(row.delayMillis());
             case AUTO -> throw new IllegalStateException("the delay transport is not resolved yet");

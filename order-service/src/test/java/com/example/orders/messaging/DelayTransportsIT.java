@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.example.orders.OrdersProperties;
 import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Topology;
+import com.example.orders.delay.BrokerVersion;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -63,8 +64,10 @@ class DelayTransportsIT {
     void autoPicksWhatTheBrokerOffersAndTheSharedConnectionSurvivesTheProbe() throws Exception {
         var transports = new DelayTransports(properties(DelayTransport.AUTO), connections);
 
-        assertThat(transports.active())
-                .isEqualTo(brokerHasThePlugin() ? DelayTransport.DELAYED_EXCHANGE : DelayTransport.DEAD_LETTER_TTL);
+        DelayTransport expected = BrokerVersion.isRabbitMq43OrLater(serverVersion())
+                ? DelayTransport.QUORUM_DELAY
+                : brokerHasThePlugin() ? DelayTransport.DELAYED_EXCHANGE : DelayTransport.DEAD_LETTER_TTL;
+        assertThat(transports.active()).isEqualTo(expected);
 
         // Without the plugin the broker answered the probe with a connection error; only the probe's
         // connection may die.
@@ -78,10 +81,12 @@ class DelayTransportsIT {
         var answer = new DelayedExchangeProbe(connections).ask();
         String version = serverVersion();
 
-        if (BrokerVersion.cannotHaveThePlugin(version)) {
-            assertThat(answer.present()).isFalse();
-            assertThat(answer.why()).as("nothing declared").contains("RabbitMQ " + version, "gone since 4.3");
-        } else if (!answer.present()) {
+        if (BrokerVersion.isRabbitMq43OrLater(version)) {
+            assertThat(answer.parks()).isTrue();
+            assertThat(answer.plugin()).isFalse();
+            assertThat(answer.why()).as("nothing declared").contains("RabbitMQ " + version, "no plugin since 4.3");
+        } else if (!answer.plugin()) {
+            assertThat(answer.parks()).isFalse();
             // 3.10: 503 unknown exchange type, a connection error; 4.x: 406, a channel error
             assertThat(answer.why()).contains("refused the plugin's exchange");
         }
@@ -91,18 +96,21 @@ class DelayTransportsIT {
     void aReestablishedConnectionDecidesAgainAndTheInfoFollows() throws Exception {
         assumeThat(brokerHasThePlugin()).as("needs a broker without the plugin").isFalse();
         var transports = new DelayTransports(properties(DelayTransport.AUTO), connections);
-        assertThat(transports.active()).isEqualTo(DelayTransport.DEAD_LETTER_TTL);
+        DelayTransport withoutPlugin = BrokerVersion.isRabbitMq43OrLater(serverVersion())
+                ? DelayTransport.QUORUM_DELAY
+                : DelayTransport.DEAD_LETTER_TTL;
+        assertThat(transports.active()).isEqualTo(withoutPlugin);
         // as if the service had started while the broker still had the plugin
         transports.decided(DelayTransport.DELAYED_EXCHANGE);
 
         connections.resetConnection(); // the broker went away ...
         connections.createConnection().close(); // ... and is back, without the plugin
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> transports.chosen().orElseThrow() == DelayTransport.DEAD_LETTER_TTL);
+        await().atMost(Duration.ofSeconds(10)).until(() -> transports.chosen().orElseThrow() == withoutPlugin);
         var info = new org.springframework.boot.actuate.info.Info.Builder();
         new DelayTransportReport(transports).contribute(info);
-        assertThat(info.build().getDetails().get("delayTransport").toString()).contains("active=dead-letter-ttl");
+        assertThat(info.build().getDetails().get("delayTransport").toString())
+                .contains("active=" + withoutPlugin.label());
     }
 
     @Test
@@ -113,6 +121,17 @@ class DelayTransportsIT {
             assertThat(transports.active()).isEqualTo(DelayTransport.DELAYED_EXCHANGE);
         } else {
             assertThatThrownBy(transports::active).hasMessageContaining("rabbitmq_delayed_message_exchange");
+        }
+    }
+
+    @Test
+    void explicitQuorumDelayParksOnRabbitMq43OrFailsNamingTheVersionItNeeds() {
+        var transports = new DelayTransports(properties(DelayTransport.QUORUM_DELAY), connections);
+
+        if (BrokerVersion.isRabbitMq43OrLater(serverVersion())) {
+            assertThat(transports.active()).isEqualTo(DelayTransport.QUORUM_DELAY);
+        } else {
+            assertThatThrownBy(transports::active).hasMessageContaining("RabbitMQ 4.3+");
         }
     }
 

@@ -7,6 +7,7 @@ import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Headers;
 import com.example.orders.contracts.Topology;
 import com.example.orders.delay.CascadeTransport;
+import com.example.orders.delay.ParkedTransport;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -20,8 +21,10 @@ class OutboxPublisherTest {
     /** Stock RabbitMQ with the configured payment window, 15 minutes, and its one-hop queue. */
     private static final CascadeTransport CASCADE = CascadeTransport.withWindow(900_000);
 
+    private static final long NOW = 1_796_644_000_000L;
+
     private static OutboxPublisher.Routed route(OutboxMessage row, DelayTransport transport) {
-        return OutboxPublisher.route(row, transport, CASCADE);
+        return OutboxPublisher.route(row, transport, CASCADE, NOW);
     }
 
     private static OutboxMessage expiry(long delayMillis) {
@@ -43,6 +46,18 @@ class OutboxPublisherTest {
     }
 
     @Test
+    void onRabbitMq43TheMessageGoesStraightToTheWorkQueueCarryingWhenItIsDue() {
+        OutboxPublisher.Routed routed = route(expiry(900_000), DelayTransport.QUORUM_DELAY);
+
+        assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
+        assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);
+        assertThat(routed.mandatory()).isTrue();
+        assertThat(routed.via()).isEqualTo("parked");
+        assertThat(routed.message().getMessageProperties().<Object>getHeader(ParkedTransport.DELIVERY_TIME))
+                .isEqualTo(NOW + 900_000);
+    }
+
+    @Test
     void withStockRabbitMqTheMessageEntersTheDelayCascadeMandatoryWithItsDelayInTheRoutingKey() {
         OutboxPublisher.Routed routed = route(expiry(1_800_000), DelayTransport.DEAD_LETTER_TTL);
 
@@ -58,8 +73,9 @@ class OutboxPublisherTest {
 
     @Test
     void aMessageAlreadyDueGoesStraightToTheWorkQueueWhateverTheTransport() {
-        for (DelayTransport transport :
-                new DelayTransport[] {DelayTransport.DELAYED_EXCHANGE, DelayTransport.DEAD_LETTER_TTL}) {
+        for (DelayTransport transport : new DelayTransport[] {
+            DelayTransport.QUORUM_DELAY, DelayTransport.DELAYED_EXCHANGE, DelayTransport.DEAD_LETTER_TTL
+        }) {
             OutboxPublisher.Routed routed = route(expiry(0), transport);
             assertThat(routed.exchange()).isEqualTo(Topology.EXPIRY_EXCHANGE);
             assertThat(routed.routingKey()).isEqualTo(Topology.EXPIRE_KEY);

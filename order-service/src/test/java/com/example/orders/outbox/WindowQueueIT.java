@@ -87,7 +87,8 @@ class WindowQueueIT {
     @BeforeEach
     void consumeTheWorkQueue() throws Exception {
         assumeThat(transports.active())
-                .as("the broker has the plugin: the window queue is for brokers without it")
+                .as("the window queue is for brokers before 4.3 without the plugin; this one offers "
+                        + transports.active().label())
                 .isEqualTo(DelayTransport.DEAD_LETTER_TTL);
         var factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");

@@ -1,25 +1,26 @@
-package com.example.orders.messaging;
+package com.example.orders.delay;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the broker's version (the {@code version} server property it sends when a connection opens)
- * says about the delayed-message-exchange plugin: RabbitMQ 4.3 removed the storage the plugin keeps
- * its messages in, and refuses every build of it, so from 4.3 on the plugin cannot be there.
+ * says about the ways of delaying: from RabbitMQ 4.3 on, quorum queues park a message until a given
+ * time ({@link ParkedTransport}), and the delayed-message-exchange plugin cannot be there (4.3 removed
+ * the storage it keeps its messages in, and refuses every build of it).
  */
-final class BrokerVersion {
+public final class BrokerVersion {
 
     private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d{1,6})\\.(\\d{1,6})");
 
     private BrokerVersion() {}
 
     /**
-     * True when a broker of this version cannot have the plugin (RabbitMQ 4.3 or later); false when it
-     * may have it, or when the version is missing or not of the form {@code major.minor...}: then only
-     * asking the broker tells.
+     * True for RabbitMQ 4.3 or later (it parks messages, and has no plugin); false for an older one, or
+     * when the version is missing or not of the form {@code major.minor...}: then only asking the broker
+     * tells.
      */
-    static boolean cannotHaveThePlugin(Object version) {
+    public static boolean isRabbitMq43OrLater(Object version) {
         if (version == null) {
             return false;
         }

@@ -1,0 +1,259 @@
+package com.example.orders.expiry;
+
+import com.example.orders.ExpiryProperties;
+import com.example.orders.contracts.OrderCreated;
+import com.example.orders.contracts.Topology;
+import com.example.orders.messaging.ParkedDelivery;
+import com.rabbitmq.client.amqp.Connection;
+import com.rabbitmq.client.amqp.Consumer;
+import com.rabbitmq.client.amqp.Environment;
+import com.rabbitmq.client.amqp.impl.AmqpEnvironmentBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The work queue's consumer where the broker parks messages ({@code quorum-delay}, RabbitMQ 4.3+), over
+ * AMQP 1.0: every expiry message arrives as soon as it is published, and one not due yet is parked in
+ * the queue until its deadline, without a database query; the queue delivers it again then, and it goes
+ * through {@link BatchExpiryHandler} like a message of the 0-9-1 {@link ExpiryListener} (one transaction
+ * per batch; retries and early messages parked again by the {@link com.example.orders.messaging.Republisher}).
+ * A message is settled only once handled: accepted, parked, or (the broker did not confirm its
+ * dead-lettering) parked for {@code expiry.retry-delay}. A worker that dies holding messages leaves them
+ * to the queue, which delivers them again.
+ *
+ * <p>Messages returned by the queue are served before new ones, so a worker behind on parking new
+ * orders still expires due ones first. Deliveries are handed from the client's thread to
+ * {@code expiry.consumers} threads that each take up to {@code expiry.batch-size}, waiting
+ * {@code expiry.batch-wait} for one more, like the 0-9-1 container.
+ */
+@Component
+class ParkingExpiryListener implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ParkingExpiryListener.class);
+
+    /**
+     * A new message due within this long is handed to the database rather than parked: the database's
+     * clock decides (and parks it for what is left if it is early after all).
+     */
+    static final long PARK_AT_LEAST_MILLIS = 25;
+
+    private final BatchExpiryHandler handler;
+    private final ExpiryProperties properties;
+    private final RabbitConnectionDetails broker;
+    private final JsonMapper json;
+    private final Counter parkedNew;
+    private final Counter parkedAfterFailure;
+    private final BlockingQueue<ParkedDelivery> arrived = new LinkedBlockingQueue<>();
+
+    private Environment environment;
+    private Connection connection;
+    private Consumer consumer;
+    private ExecutorService workers;
+    private volatile boolean running;
+
+    ParkingExpiryListener(
+            BatchExpiryHandler handler,
+            ExpiryProperties properties,
+            RabbitConnectionDetails broker,
+            JsonMapper json,
+            MeterRegistry meters) {
+        this.handler = handler;
+        this.properties = properties;
+        this.broker = broker;
+        this.json = json;
+        this.parkedNew = Counter.builder("orders.expiry.parked")
+                .tag("reason", "not-due")
+                .description("new expiry messages parked in the work queue until their deadline (quorum-delay)")
+                .register(meters);
+        this.parkedAfterFailure = Counter.builder("orders.expiry.parked")
+                .tag("reason", "not-settled")
+                .description("messages parked for the retry delay because their dead-lettering was not confirmed")
+                .register(meters);
+    }
+
+    /** Opens the AMQP 1.0 connection and starts consuming. */
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        environment = new AmqpEnvironmentBuilder().build();
+        connection = environment
+                .connectionBuilder()
+                .uris(uris())
+                .name("expiry-worker-parking")
+                .build();
+        AtomicInteger ids = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(properties.consumers(), task -> {
+            Thread thread = new Thread(task, "parking-expiry-" + ids.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < properties.consumers(); i++) {
+            workers.execute(this::work);
+        }
+        consumer = connection
+                .consumerBuilder()
+                .queue(Topology.EXPIRY_QUEUE)
+                .initialCredits(Math.max(properties.prefetch(), properties.batchSize()))
+                .messageHandler((context, message) -> arrived.add(new ParkedDelivery(context, message)))
+                .build();
+        log.info(
+                "Consuming {} over AMQP 1.0; messages not due yet are parked in it (quorum-delay)",
+                Topology.EXPIRY_QUEUE);
+    }
+
+    @Override
+    public synchronized void destroy() throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.pause();
+        workers.shutdown();
+        workers.awaitTermination(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        workers.shutdownNow();
+        // whatever was received and not settled goes back to the queue with the connection
+        connection.close();
+        environment.close();
+    }
+
+    private void work() {
+        List<ParkedDelivery> batch = new ArrayList<>(properties.batchSize());
+        while (running) {
+            try {
+                batch.clear();
+                if (nextBatch(batch)) {
+                    handle(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // unsettled members go back to the queue when the link or connection is replaced
+                log.warn("Expiry batch of {} not handled: {}", batch.size(), e.toString());
+            }
+        }
+    }
+
+    private boolean nextBatch(List<ParkedDelivery> batch) throws InterruptedException {
+        ParkedDelivery first = arrived.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
+            return false;
+        }
+        batch.add(first);
+        long wait = properties.batchWait().toMillis();
+        while (batch.size() < properties.batchSize()) {
+            arrived.drainTo(batch, properties.batchSize() - batch.size());
+            if (batch.size() >= properties.batchSize()) {
+                break;
+            }
+            ParkedDelivery next = arrived.poll(wait, TimeUnit.MILLISECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return true;
+    }
+
+    private void handle(List<ParkedDelivery> batch) {
+        long now = System.currentTimeMillis();
+        List<Message> due = new ArrayList<>(batch.size());
+        for (ParkedDelivery delivery : batch) {
+            long deadline = deadline(delivery);
+            if (!delivery.returned() && deadline - now > PARK_AT_LEAST_MILLIS) {
+                delivery.park(deadline, Map.of());
+                parkedNew.increment();
+            } else {
+                due.add(delivery);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        List<Message> failed;
+        try {
+            failed = handler.handle(due);
+        } catch (RuntimeException e) {
+            log.warn("Expiry batch of {} not handled, parked for the retry delay: {}", due.size(), e.toString());
+            failed = due;
+        }
+        settle(due, failed);
+    }
+
+    /**
+     * Accepts, in one disposition, every handled member that has not been parked meanwhile; a failed one
+     * (its dead-lettering not confirmed) waits {@code expiry.retry-delay} and comes again.
+     */
+    private void settle(List<Message> handled, List<Message> failed) {
+        Set<Message> failures = Collections.newSetFromMap(new IdentityHashMap<>());
+        failures.addAll(failed);
+        Consumer.BatchContext accepted = null;
+        long retryAt = System.currentTimeMillis() + properties.retryDelay().toMillis();
+        for (Message message : handled) {
+            ParkedDelivery delivery = (ParkedDelivery) message;
+            if (delivery.settled()) {
+                continue;
+            }
+            if (failures.contains(delivery)) {
+                delivery.park(retryAt, Map.of());
+                parkedAfterFailure.increment();
+            } else if (accepted == null) {
+                accepted = delivery.context().batch(handled.size());
+                accepted.add(delivery.context());
+            } else {
+                accepted.add(delivery.context());
+            }
+        }
+        if (accepted != null) {
+            accepted.accept();
+        }
+    }
+
+    /** The order's deadline from the message body, rounded up to the millisecond; 0 if unreadable. */
+    private long deadline(ParkedDelivery delivery) {
+        try {
+            OrderCreated event = json.readValue(delivery.getBody(), OrderCreated.class);
+            long millis = event.expiresAt().toEpochMilli();
+            return event.expiresAt().getNano() % 1_000_000 == 0 ? millis : millis + 1;
+        } catch (JacksonException unreadable) {
+            return 0; // handled at once: the handler dead-letters it with the parser's reason
+        }
+    }
+
+    /** The 0-9-1 settings as AMQP 1.0 URIs: the same brokers, credentials and virtual host. */
+    private String[] uris() {
+        String user = encode(broker.getUsername()) + ":" + encode(broker.getPassword());
+        String vhost = encode(broker.getVirtualHost() == null ? "/" : broker.getVirtualHost());
+        return broker.getAddresses().stream()
+                .map(a -> "amqp://%s@%s:%d/%s".formatted(user, a.host(), a.port(), vhost))
+                .toArray(String[]::new);
+    }
+
+    private static String encode(String part) {
+        return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
