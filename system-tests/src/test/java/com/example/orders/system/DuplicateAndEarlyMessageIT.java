@@ -44,17 +44,25 @@ class DuplicateAndEarlyMessageIT {
         String id = placed.text("id");
         Instant expiresAt = placed.instant("expiresAt");
 
-        double waitedBefore = api.workerMetric("orders_expiry_republished_total{reason=\"early\"}");
+        double waitedBefore = waited();
         try (var broker = SystemUnderTest.broker()) {
             broker.publishExpiry(Broker.orderCreated(id, expiresAt), Map.of());
         }
-        await().atMost(Duration.ofSeconds(2))
-                .until(() -> api.workerMetric("orders_expiry_republished_total{reason=\"early\"}") > waitedBefore);
+        await().atMost(Duration.ofSeconds(2)).until(() -> waited() > waitedBefore);
         assertThat(api.status(id)).as("still payable before its deadline").isEqualTo("PENDING");
         assertThat(api.pay(id, "in-time").status()).isEqualTo(200);
         await().pollDelay(SystemUnderTest.PAYMENT_TIMEOUT.plusSeconds(1))
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(api.status(id)).isEqualTo("PAID"));
         assertThat(api.stock(sku)).isEqualTo(8);
+    }
+
+    /**
+     * Messages the worker sent back to wait: through the cascade after the database found them early, or
+     * (RabbitMQ 4.3+) parked in the work queue on arrival, from the deadline they carry.
+     */
+    private double waited() {
+        return api.workerMetric("orders_expiry_republished_total{reason=\"early\"}")
+                + api.workerMetric("orders_expiry_parked_total{reason=\"not-due\"}");
     }
 }

@@ -2,6 +2,8 @@ package com.example.orders.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.example.orders.testsupport.Api;
 import java.time.Duration;
@@ -9,7 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** A message the broker cannot route is not taken for sent: it stays in the outbox, counted, and goes out later. */
+/**
+ * A message the broker cannot route is not taken for sent: it stays in the outbox, counted, and goes out
+ * later. Each broker's own route: the window queue and the cascade before 4.3, the work queue on 4.3+.
+ */
 class RoutedOrRefusedIT {
 
     /** An order's own 4 s window is 40 units of 100 ms, 101000b: its message enters the cascade at level 5. */
@@ -18,11 +23,28 @@ class RoutedOrRefusedIT {
     private final Api api = SystemUnderTest.get().api();
 
     @Test
+    void anOrderWhoseWorkQueueBindingWasDeletedIsNotMarkedSentAndIsCountedThenPublishedOnceItIsBack() throws Exception {
+        String sku = api.newProduct("unroutable-parked", 3, 100);
+        String id;
+        try (var broker = SystemUnderTest.broker()) {
+            assumeTrue(broker.parksMessages(), "RabbitMQ 4.3+: every message goes straight to the work queue");
+            broker.unbindWorkQueue();
+            try {
+                id = placeRefused(sku, null);
+            } finally {
+                broker.bindWorkQueue();
+            }
+        }
+        expiresOnceRouted(sku, id);
+    }
+
+    @Test
     void anOrderWhoseWindowQueueBindingWasDeletedIsNotMarkedSentAndIsCountedThenPublishedOnceItIsBack()
             throws Exception {
         String sku = api.newProduct("unroutable-window", 3, 100);
         String id;
         try (var broker = SystemUnderTest.broker()) {
+            assumeFalse(broker.parksMessages(), "RabbitMQ 4.3+ parks messages: no window queue");
             broker.unbindWindow(SystemUnderTest.PAYMENT_TIMEOUT);
             // a message published over 100 ms after its order takes the cascade instead: 3 s less a
             // little is 11110b or 11101b units, level 4 first
@@ -42,6 +64,7 @@ class RoutedOrRefusedIT {
         String sku = api.newProduct("unroutable", 3, 100);
         String id;
         try (var broker = SystemUnderTest.broker()) {
+            assumeFalse(broker.parksMessages(), "RabbitMQ 4.3+ parks messages: no cascade");
             broker.unbindDelayLevel(ENTRY_LEVEL);
             try {
                 id = placeRefused(sku, "PT4S");

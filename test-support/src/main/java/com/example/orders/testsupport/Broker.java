@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The test's own hands on the broker, over one connection ({@link Servers#broker}): publish expiry
@@ -256,6 +258,28 @@ public final class Broker implements AutoCloseable {
 
     public String serverVersion() {
         return String.valueOf(connection.getServerProperties().get("version"));
+    }
+
+    /**
+     * Whether the broker parks messages in quorum queues (RabbitMQ 4.3+): the services then delay every
+     * message in the work queue itself ({@code quorum-delay}), not in the window queue or the cascade.
+     */
+    public boolean parksMessages() {
+        Matcher version = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(serverVersion());
+        if (!version.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(version.group(1));
+        return major > 4 || (major == 4 && Integer.parseInt(version.group(2)) >= 3);
+    }
+
+    /** Removes the work queue's binding for new messages ({@code orders.expiry.direct}, {@code expire}). */
+    public void unbindWorkQueue() throws IOException {
+        connection.createChannel().queueUnbind(Topology.EXPIRY_QUEUE, Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY);
+    }
+
+    public void bindWorkQueue() throws IOException {
+        connection.createChannel().queueBind(Topology.EXPIRY_QUEUE, Topology.EXPIRY_EXCHANGE, Topology.EXPIRE_KEY);
     }
 
     /**
