@@ -69,6 +69,9 @@ class GaleraThroughputIT {
     private static final Path RESULT = Path.of("target", "chaos", "galera-throughput.txt");
     private static final String RETRIES = "orders_transaction_retries_total";
 
+    /** Eight order-services start one after the other, each warming itself up: slow on a loaded machine. */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
+
     private static PrivateGaleraCluster single;
     private static PrivateGaleraCluster cluster;
     private static final List<Arm> ARMS = new ArrayList<>();
@@ -213,7 +216,7 @@ class GaleraThroughputIT {
         List<String> jvm = List.of("-Xmx256m");
         Services services = Services.start(
                 Path.of("target", "chaos", "galera-throughput-" + name).toAbsolutePath(),
-                Stack.STARTUP,
+                STARTUP,
                 Role.orderService(env, jvm)
                         .withInstanceEnv(instance ->
                                 Map.of("SPRING_DATASOURCE_URL", db.url(database, node.applyAsInt(instance)))),
