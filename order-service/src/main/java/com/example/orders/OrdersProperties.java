@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -43,11 +44,22 @@ public record OrdersProperties(
         @NotNull WarmUp warmUp) {
 
     /**
-     * @param pollInterval pause between relay runs when the outbox is empty
+     * @param pollInterval pause between relay runs when nothing wakes the relay (no order committed)
      * @param batchSize rows published per transaction, confirmed together
      * @param confirmTimeout how long to wait for the broker's confirms before retrying the batch
+     * @param wakeInterval the shortest time between two relay runs woken by commits: the commits of that
+     *     time go out in one batch (one relay transaction) instead of one each
      */
-    public record Outbox(Duration pollInterval, int batchSize, Duration confirmTimeout) {}
+    public record Outbox(Duration pollInterval, int batchSize, Duration confirmTimeout, Duration wakeInterval) {
+
+        @ConstructorBinding
+        public Outbox {}
+
+        /** With the default wake interval, 20 ms. */
+        public Outbox(Duration pollInterval, int batchSize, Duration confirmTimeout) {
+            this(pollInterval, batchSize, confirmTimeout, Duration.ofMillis(20));
+        }
+    }
 
     /**
      * @param busyWait how long in all a request waits for a connection while every pooled one is in

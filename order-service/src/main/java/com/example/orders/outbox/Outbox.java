@@ -6,13 +6,14 @@ import com.example.orders.contracts.Topology;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes messages to the outbox table inside the caller's transaction: the message exists if and
- * only if the order does. {@link OutboxRelay} publishes them after commit; the statements are
- * {@link OutboxRepository}'s. Called outside a transaction it refuses, as
+ * only if the order does. {@link OutboxRelay} publishes them after commit, woken by the commit; the
+ * statements are {@link OutboxRepository}'s. Called outside a transaction it refuses, as
  * {@code @Transactional(propagation = MANDATORY)} did, without a proxy around every call.
  */
 @Component
@@ -20,10 +21,17 @@ public class Outbox {
 
     private final OutboxRepository outbox;
     private final JsonMapper json;
+    private final TransactionSynchronization wakeRelay;
 
-    Outbox(OutboxRepository outbox, JsonMapper json) {
+    Outbox(OutboxRepository outbox, JsonMapper json, OutboxRelay relay) {
         this.outbox = outbox;
         this.json = json;
+        this.wakeRelay = new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wake();
+            }
+        };
     }
 
     public void orderCreated(String orderId, String customerId, long totalCents, Instant createdAt, Instant expiresAt) {
@@ -49,9 +57,13 @@ public class Outbox {
                 json.writeValueAsString(event));
     }
 
-    private static void requireTransaction() {
+    /** Refuses a call outside a transaction; wakes the relay once this one commits. */
+    private void requireTransaction() {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalTransactionStateException("an outbox message is written only in the business transaction");
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(wakeRelay); // a set: once per transaction
         }
     }
 }
