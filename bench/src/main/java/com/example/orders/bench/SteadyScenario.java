@@ -46,11 +46,15 @@ final class SteadyScenario {
         }
         int[] counts = new int[4]; // created, create failures, paid, payment failures
         Cpu cpu = Cpu.everyProcess(stack);
+        Map<String, Double> viaBefore = delayedVia(api.scrape(stack.orderUrl));
         Map<String, Double> cpuBefore = cpu.seconds();
         long start = System.nanoTime();
         int skipped = drive(api, "steady-", rate, total, skus, maxInFlight, createLatency, counts);
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> cpuAfter = cpu.seconds();
+        Thread.sleep(1_000); // the relay publishes the last orders' messages
+        Map<String, Object> via = new LinkedHashMap<>();
+        delayedVia(api.scrape(stack.orderUrl)).forEach((how, n) -> via.put(how, n - viaBefore.getOrDefault(how, 0.0)));
         if (skipped < 0) {
             run.note("some requests were still unanswered 120 s after the last was sent");
             skipped = 0;
@@ -67,6 +71,9 @@ final class SteadyScenario {
         figures.put("skippedTooManyInFlight", skipped);
         figures.put("paid", paid.get());
         figures.put("paymentFailures", payFailures.get());
+        // How the measured orders' expiry messages wait: the payment window's queue (one hop) or the
+        // cascade (published more than 100 ms after the order, or another transport).
+        figures.put("expiryMessagesVia", via);
         // Creates and payments together (a third of the orders are paid): the issue's bounds, 1.0 ms per
         // create and 0.8 per payment, make 0.95 ms per request at this mix.
         Map<String, Object> perRequest = Cpu.msPerUnit(cpuBefore, cpuAfter, created.get() + paid.get());
@@ -112,6 +119,19 @@ final class SteadyScenario {
                     .dots("lateness", Lateness.overTime(closed)));
         }
         figures.forEach(run::put);
+    }
+
+    /** orders_outbox_delayed_total by its via label (window, cascade, plugin, due, ...). */
+    private static Map<String, Double> delayedVia(String scrape) {
+        Map<String, Double> via = new LinkedHashMap<>();
+        var sample = java.util.regex.Pattern.compile(
+                        "^orders_outbox_delayed_total\\{.*via=\"([^\"]+)\".*} (\\S+)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(scrape);
+        while (sample.find()) {
+            via.merge(sample.group(1), Double.parseDouble(sample.group(2)), Double::sum);
+        }
+        return via;
     }
 
     /** Sends {@code total} orders at {@code rate}/s, paying every third; returns how many were skipped. */
