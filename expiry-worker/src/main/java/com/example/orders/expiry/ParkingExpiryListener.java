@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -93,18 +94,26 @@ class ParkingExpiryListener implements DisposableBean {
                 .register(meters);
     }
 
-    /** Opens the AMQP 1.0 connection and starts consuming. */
+    /**
+     * Opens the AMQP 1.0 connection and starts consuming; throws {@link AmqpConnectException} while the
+     * broker cannot be reached (the caller tries again).
+     */
     synchronized void start() {
         if (running) {
             return;
         }
+        Environment opened = new AmqpEnvironmentBuilder().build();
+        try {
+            connection = opened.connectionBuilder()
+                    .uris(uris())
+                    .name("expiry-worker-parking")
+                    .build();
+        } catch (RuntimeException e) {
+            opened.close();
+            throw new AmqpConnectException("AMQP 1.0 connection to the broker failed", e);
+        }
+        environment = opened;
         running = true;
-        environment = new AmqpEnvironmentBuilder().build();
-        connection = environment
-                .connectionBuilder()
-                .uris(uris())
-                .name("expiry-worker-parking")
-                .build();
         AtomicInteger ids = new AtomicInteger();
         workers = Executors.newFixedThreadPool(properties.consumers(), task -> {
             Thread thread = new Thread(task, "parking-expiry-" + ids.incrementAndGet());
@@ -131,7 +140,9 @@ class ParkingExpiryListener implements DisposableBean {
             return;
         }
         running = false;
-        consumer.pause();
+        if (consumer != null) {
+            consumer.pause();
+        }
         workers.shutdown();
         workers.awaitTermination(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
         workers.shutdownNow();
