@@ -26,8 +26,6 @@ final class Stack implements AutoCloseable {
 
     static final Api.Credentials CREDENTIALS = new Api.Credentials("bench-storefront-token", "bench-payment-secret");
 
-    private static final Duration STARTUP = Duration.ofSeconds(120);
-
     final String orderUrl;
     final String workerUrl;
     final String dbUrl;
@@ -41,6 +39,8 @@ final class Stack implements AutoCloseable {
 
     private final Servers servers;
     private final Services services;
+    /** How long a service may take to say UP ({@code --startup-seconds}): order-service's warm-up took over 120 s at load 37. */
+    private final Duration startup;
 
     Stack(Options options, String paymentTimeout, Map<String, String> extraEnv, Path logs) throws Exception {
         boolean start = Boolean.parseBoolean(options.get("start", "true"));
@@ -55,6 +55,7 @@ final class Stack implements AutoCloseable {
                 Servers.env("BENCH_RABBIT_PASSWORD", "guest"),
                 null);
         this.paymentTimeout = duration(paymentTimeout);
+        this.startup = Duration.ofSeconds(options.integer("startup-seconds", 300));
         // The private RabbitMQ 4.3 of scripts/rabbitmq4.sh listens on 5682 and has its own rabbitmqctl.
         String ctl =
                 options.get("rabbitmqctl", servers.rabbitPort() == 5682 ? "scripts/rabbitmq4.sh ctl" : "rabbitmqctl");
@@ -107,7 +108,7 @@ final class Stack implements AutoCloseable {
             worker = worker.withClassData();
             settings.put("class-data", "on");
         }
-        services = Services.start(logs, STARTUP, orderService, 1, worker, 1);
+        services = Services.start(logs, startup, orderService, 1, worker, 1);
         orderUrl = services.orderServices().get(0).url();
         workerUrl = worker().url();
     }
@@ -205,7 +206,7 @@ final class Stack implements AutoCloseable {
     /** Starts expiry-worker (again) and waits until it is UP. */
     void startWorker() {
         worker().start();
-        worker().awaitUp(STARTUP);
+        worker().awaitUp(startup);
     }
 
     /** Stops expiry-worker (a clean shutdown) and waits until it is gone. */
