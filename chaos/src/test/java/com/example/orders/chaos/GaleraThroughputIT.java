@@ -77,8 +77,9 @@ class GaleraThroughputIT {
     private static final List<Arm> ARMS = new ArrayList<>();
 
     @BeforeAll
-    static void servers() {
+    static void servers() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("chaos.galera.throughput"), "-Dchaos.galera.throughput=true only");
+        Files.deleteIfExists(RESULT);
         Assumptions.assumeTrue(
                 PrivateGaleraCluster.available(), "mariadbd, galera-4 (libgalera_smm.so) or rsync missing here");
         single = PrivateGaleraCluster.standalone("galera-throughput-single");
