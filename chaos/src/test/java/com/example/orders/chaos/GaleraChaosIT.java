@@ -67,19 +67,19 @@ class GaleraChaosIT {
     private static final Duration DOWN = Duration.ofSeconds(15);
 
     /**
-     * What the README tells an operator to give order-service on Galera: no server-side prepared
-     * statements. On MariaDB 10.11.19 with galera-4 26.4.23 a {@code COM_STMT_PREPARE} that is the first
-     * command after another node's write aborted the connection's transaction swallows the deadlock
-     * error: the rest of the transaction then runs and commits as a new one, without the statements
-     * before it (checked with two nodes and plain JDBC; the text protocol gets the 1213). With them on,
-     * these scenarios broke the guarantees (docs/chaos.md). {@code -Dchaos.galera.server-prepared-statements=true}
-     * runs order-service with its packaged setting instead.
+     * order-service as packaged, with client-side prepared statements, which the README tells an
+     * operator never to change on Galera: on MariaDB 10.11.19 with galera-4 26.4.23 a
+     * {@code COM_STMT_PREPARE} that is the first command after another node's write aborted the
+     * connection's transaction swallows the deadlock error, and the rest of the transaction then runs
+     * and commits as a new one, without the statements before it (checked with two nodes and plain
+     * JDBC; the text protocol gets the 1213). With them on, these scenarios broke the guarantees
+     * (docs/chaos.md); {@code -Dchaos.galera.server-prepared-statements=true} turns them on to see it.
      */
     static final Map<String, String> GALERA_SETTINGS = Boolean.getBoolean("chaos.galera.server-prepared-statements")
-            ? Map.of()
-            : Map.of(
+            ? Map.of(
                     "SPRING_APPLICATION_JSON",
-                    "{\"spring.datasource.hikari.data-source-properties.useServerPrepStmts\": \"false\"}");
+                    "{\"spring.datasource.hikari.data-source-properties.useServerPrepStmts\": \"true\"}")
+            : Map.of();
 
     private static final String PROBE = "galera-probe";
 

@@ -175,9 +175,9 @@ final class InvariantChecker {
         oneEventPerOrder(orders, "CANCELLED", "OrderCancelled");
         long closedTwice = Settings.db().count("""
                 SELECT COUNT(*) FROM (
-                    SELECT JSON_VALUE(payload, '$.orderId') AS id FROM outbox
+                    SELECT JSON_VALUE(payload, '$.orderId') AS order_id FROM outbox
                     WHERE event_type IN ('OrderExpired', 'OrderCancelled')
-                    GROUP BY id HAVING COUNT(*) > 1) twice
+                    GROUP BY order_id HAVING COUNT(*) > 1) twice
                 """);
         if (closedTwice > 0) {
             violate(closedTwice + " orders have both an OrderExpired and an OrderCancelled (or two of one)");
