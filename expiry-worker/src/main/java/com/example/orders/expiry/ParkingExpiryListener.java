@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The work queue's consumer where the broker parks messages ({@code quorum-delay}, RabbitMQ 4.3+), over
  * AMQP 1.0: every expiry message arrives as soon as it is published, and one not due yet is parked in
- * the queue until its deadline, without a database query; the queue delivers it again then, and it goes
+ * the queue until its deadline (up to an hour off), without a database query; the queue delivers it again then, and it goes
  * through {@link BatchExpiryHandler} like a message of the 0-9-1 {@link ExpiryListener} (one transaction
  * per batch; retries and early messages parked again by the {@link com.example.orders.messaging.Republisher}).
  * A message is settled only once handled: accepted, parked, or (the broker did not confirm its
@@ -59,6 +59,14 @@ class ParkingExpiryListener implements DisposableBean {
      * clock decides (and parks it for what is left if it is early after all).
      */
     static final long PARK_AT_LEAST_MILLIS = 25;
+
+    /**
+     * A new message is parked on the deadline in its body alone only if that deadline is at most this
+     * far off; further (an order with a day-long window, or a body claiming the year 999 999 999) the
+     * database is asked first, and a real order's message is parked until the deadline the database
+     * has, while an unknown or absurd one is dead-lettered at once instead of parked for ever.
+     */
+    static final long PARK_UNASKED_AT_MOST_MILLIS = 3_600_000;
 
     private final BatchExpiryHandler handler;
     private final ExpiryProperties properties;
@@ -90,7 +98,8 @@ class ParkingExpiryListener implements DisposableBean {
                 .register(meters);
         this.parkedAfterFailure = Counter.builder("orders.expiry.parked")
                 .tag("reason", "not-settled")
-                .description("messages parked for the retry delay because their dead-lettering was not confirmed")
+                .description("messages parked for the retry delay because they could not be handled (their"
+                        + " dead-lettering not confirmed, or an unexpected failure)")
                 .register(meters);
     }
 
@@ -163,8 +172,26 @@ class ParkingExpiryListener implements DisposableBean {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // unsettled members go back to the queue when the link or connection is replaced
-                log.warn("Expiry batch of {} not handled: {}", batch.size(), e.toString());
+                log.warn("Expiry batch of {} not handled, parked for the retry delay: {}", batch.size(), e.toString());
+                parkUnsettled(batch);
+            }
+        }
+    }
+
+    /**
+     * After a failure no one expected: every member not settled yet comes again after the retry delay,
+     * rather than holding the consumer's credit until the connection is replaced.
+     */
+    private void parkUnsettled(List<ParkedDelivery> batch) {
+        long retryAt = System.currentTimeMillis() + properties.retryDelay().toMillis();
+        for (ParkedDelivery delivery : batch) {
+            if (!delivery.settled()) {
+                try {
+                    delivery.park(retryAt, Map.of());
+                    parkedAfterFailure.increment();
+                } catch (RuntimeException linkGone) {
+                    // the queue delivers it again once the link is replaced
+                }
             }
         }
     }
@@ -195,7 +222,8 @@ class ParkingExpiryListener implements DisposableBean {
         List<Message> due = new ArrayList<>(batch.size());
         for (ParkedDelivery delivery : batch) {
             long deadline = deadline(delivery);
-            if (!delivery.returned() && deadline - now > PARK_AT_LEAST_MILLIS) {
+            long wait = deadline - now;
+            if (!delivery.returned() && wait > PARK_AT_LEAST_MILLIS && wait <= PARK_UNASKED_AT_MOST_MILLIS) {
                 delivery.park(deadline, Map.of());
                 parkedNew.increment();
             } else {
@@ -252,6 +280,8 @@ class ParkingExpiryListener implements DisposableBean {
             return event.expiresAt().getNano() % 1_000_000 == 0 ? millis : millis + 1;
         } catch (JacksonException unreadable) {
             return 0; // handled at once: the handler dead-letters it with the parser's reason
+        } catch (ArithmeticException beyondMillis) {
+            return Long.MAX_VALUE; // a deadline past what a long holds: the database is asked
         }
     }
 
