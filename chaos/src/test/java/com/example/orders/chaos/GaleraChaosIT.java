@@ -239,9 +239,13 @@ class GaleraChaosIT {
             double answered500 = sumOverOrderServices(
                     stack, line -> line.startsWith(HTTP_ANSWERS) && line.contains("status=\"500\""));
             double retried = sumOverOrderServices(stack, line -> line.startsWith("orders_transaction_retries_total{"));
+            double publishedAgain =
+                    sumOverOrderServices(stack, line -> line.startsWith("orders_outbox_published_again_total"));
             Report.print(
-                    "%s: %d answers 500; order-service transactions run again after a conflict: %.0f%n%s%n"
-                            .formatted(scenario.name(), (long) answered500, retried, galera.diagnostics()),
+                    ("%s: %d answers 500; order-service transactions run again after a conflict: %.0f;"
+                                    + " messages published again by the outbox relay: %.0f%n%s%n")
+                            .formatted(
+                                    scenario.name(), (long) answered500, retried, publishedAgain, galera.diagnostics()),
                     SUMMARY);
             return new Outcome(report, answered500);
         }

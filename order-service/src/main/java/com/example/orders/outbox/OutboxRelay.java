@@ -15,6 +15,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,8 +48,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * writing through another node marked the same rows sent first: {@code SKIP LOCKED} locks only on its
  * own node) runs again at once ({@link TransactionRetry}, place {@code outbox-relay}). Its messages
  * may have been published already: the retry finds them sent, or publishes them again, and the
- * consumers are idempotent. {@code orders_transaction_retries_total{place="outbox-relay"}} counts
- * these runs, so it bounds how many batches were published twice.
+ * consumers are idempotent. {@code orders_outbox_published_again_total} counts the messages of
+ * every batch that the broker confirmed but whose transaction did not commit, one by one: each of them
+ * is published again (the duplicates a consumer sees), and
+ * {@code orders_transaction_retries_total{place="outbox-relay"}} counts the batches run again.
  *
  * <p>Hand-written rather than a library's outbox, re-checked on 2026-12-01 by reading Spring Modulith's
  * current RabbitMQ externalization ({@code RabbitEventExternalizerConfiguration}; its "outbox" mode
@@ -72,6 +76,7 @@ class OutboxRelay implements SmartLifecycle {
     private final TransactionRetry.Place attempts;
     private final int batchSize;
     private final Counter published;
+    private final Counter publishedAgain;
     private final Counter failures;
     private final long pollMillis;
     private final long wakeIntervalMillis;
@@ -93,6 +98,10 @@ class OutboxRelay implements SmartLifecycle {
         this.attempts = retry.place("outbox-relay");
         this.batchSize = properties.outbox().batchSize();
         this.published = meters.counter("orders.outbox.published");
+        this.publishedAgain = Counter.builder("orders.outbox.published.again")
+                .description("messages the broker confirmed whose rows were not marked sent (their transaction"
+                        + " rolled back): they stay unsent and are published again")
+                .register(meters);
         this.failures = meters.counter("orders.outbox.publish.failures");
         this.pollMillis = properties.outbox().pollInterval().toMillis();
         this.wakeIntervalMillis = properties.outbox().wakeInterval().toMillis();
@@ -207,11 +216,27 @@ class OutboxRelay implements SmartLifecycle {
             }
             List<Long> routed = publisher.publishConfirmed(batch);
             if (!routed.isEmpty()) {
+                countIfNotCommitted(routed.size());
                 outbox.markSent(routed);
             }
             return new int[] {batch.size(), routed.size()};
         }));
         published.increment(fetchedAndSent[1]);
         return fetchedAndSent[0] == batchSize && fetchedAndSent[1] == fetchedAndSent[0];
+    }
+
+    /**
+     * {@code confirmed} messages are out; if this transaction does not commit (its update or its commit
+     * fails, on Galera often a lost certification), their rows stay unsent and go out a second time.
+     */
+    private void countIfNotCommitted(int confirmed) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    publishedAgain.increment(confirmed);
+                }
+            }
+        });
     }
 }
