@@ -28,7 +28,12 @@ import org.springframework.transaction.TransactionSystemException;
  * closes a connection that failed so, and the rollback that follows then fails too ("Connection is
  * closed", no SQLState): Spring throws that rollback failure with the first failure kept as its
  * application exception, which is read as well (a Galera node killed under order-service answered
- * such requests 500 before).
+ * such requests 500 before). A rollback that fails over JDBC at all counts alone: a connection that can
+ * still reach the database rolls back. That is also how a failed commit shows when Spring's
+ * {@code JdbcTransactionManager} rolls back after it and the rollback fails: it throws the rollback's
+ * failure without the commit's (a Galera node leaving the cluster answered a commit "WSREP has not yet
+ * prepared node for application use", and the request was answered 500). Whether such a commit took
+ * effect is unknown, which the client's repeat with the same key resolves.
  */
 public final class DatabaseUnavailable {
 
@@ -59,8 +64,9 @@ public final class DatabaseUnavailable {
                 return true;
             }
             if (cause instanceof TransactionSystemException rollbackFailed
-                    && rollbackFailed.getApplicationException() != null
-                    && causedBy(rollbackFailed.getApplicationException())) {
+                    && (rollbackFailed.getCause() instanceof SQLException
+                            || rollbackFailed.getApplicationException() != null
+                                    && causedBy(rollbackFailed.getApplicationException()))) {
                 return true;
             }
         }
