@@ -2,6 +2,7 @@ package com.example.orders.messaging;
 
 import com.example.orders.delay.ParkedTransport;
 import com.rabbitmq.client.amqp.Consumer;
+import java.util.List;
 import java.util.Map;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -36,6 +37,23 @@ public final class ParkedDelivery extends Message {
     public void park(long dueEpochMillis, Map<String, Object> headers) {
         settled = true;
         ParkedTransport.park(context, dueEpochMillis, headers);
+    }
+
+    /**
+     * Every one of {@code deliveries} back in the queue until {@code dueEpochMillis}, in one settlement
+     * (one disposition per run of consecutive deliveries), without headers of their own.
+     */
+    public static void parkAll(List<ParkedDelivery> deliveries, long dueEpochMillis) {
+        if (deliveries.size() == 1) {
+            deliveries.get(0).park(dueEpochMillis, Map.of());
+            return;
+        }
+        Consumer.BatchContext together = deliveries.get(0).context.batch(deliveries.size());
+        for (ParkedDelivery delivery : deliveries) {
+            delivery.settled = true;
+            together.add(delivery.context);
+        }
+        ParkedTransport.park(together, dueEpochMillis, Map.of());
     }
 
     /** The settlement itself, for settling many at once ({@link Consumer.Context#batch}). */

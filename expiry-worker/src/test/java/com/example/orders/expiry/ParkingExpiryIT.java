@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +103,48 @@ class ParkingExpiryIT {
         assertThat(count("orders.expiry.republished", "reason", "early"))
                 .as("its time came from the queue, not from a database query that found it early")
                 .isEqualTo(early);
+    }
+
+    @Test
+    void ordersDueWithinMillisecondsOfEachOtherAreParkedTogetherAndNoneExpiresBeforeItsOwnDeadline() throws Exception {
+        String sku = "together-" + System.nanoTime();
+        product(sku, 10);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = order(sku, 1, "PENDING", 3);
+            // deadlines 4.75 ms apart, the last 19 ms after the first: all within PARK_TOGETHER_WITHIN_MILLIS of the
+            // first
+            update("UPDATE orders SET expires_at = expires_at + INTERVAL ? MICROSECOND WHERE id = ?", 4_750 * i, id);
+            ids.add(id);
+        }
+        double parked = count("orders.expiry.parked", "reason", "not-due");
+        double early = count("orders.expiry.republished", "reason", "early");
+
+        for (String id : ids) {
+            publish(id, deadline(id));
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count("orders.expiry.parked", "reason", "not-due") >= parked + ids.size());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> ids.stream().allMatch(id -> "EXPIRED".equals(statusOrNull(id))));
+        for (String id : ids) {
+            assertThat(closedNotBeforeItsDeadline(id))
+                    .as(id + " never before its own deadline")
+                    .isTrue();
+        }
+        assertThat(count("orders.expiry.republished", "reason", "early"))
+                .as("a group parked until its latest deadline: none came back before its own")
+                .isEqualTo(early);
+        assertThat(stock(sku)).isEqualTo(10);
+    }
+
+    private static String statusOrNull(String id) {
+        try {
+            return status(id);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     @Test
