@@ -68,6 +68,11 @@ public class DelayTransports {
         return transport;
     }
 
+    /** The transport last decided on, without asking the broker; null before the first decision. */
+    public DelayTransport lastDecided() {
+        return active;
+    }
+
     /**
      * A publish with {@code used} failed. If that was the plugin's exchange, the broker is asked
      * again at the next {@link #active()}: the plugin may be gone (its exchange or type refused).
