@@ -25,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  * X the broker dead-letters all of them into orders.expiry at once and expiry-worker drains it. From the orders
  * themselves: drain time (last closedAt - X), throughput, lateness (closedAt - expiresAt),
  * conservation; from the worker's metrics: conflicts, republishes, dead letters.
+ *
+ * <p>Where the services park messages ({@code --transport quorum-delay}, RabbitMQ 4.3+) a parked message
+ * cannot be taken out of the work queue before its time, so nothing is re-timed: the orders are placed
+ * with a short window (90 s unless {@code --payment-timeout} says otherwise), X is set a few seconds after
+ * the latest of their deadlines, and each message, parked until its order's first deadline, comes back
+ * then, finds its order not due in the database and is parked again until X (counted as {@code early}
+ * republishes), by the worker's own path. At X every message of the burst comes back at once.
  */
 final class Burst {
 
@@ -60,6 +67,7 @@ final class Burst {
         awaitQueued(stack, api, placed.ids().size(), 180);
         long waiting = stack.delayedDepth();
         phase.put("waitingInDelayQueues", waiting);
+
         String before = workerAfterDue ? "" : api.scrape(stack.workerUrl);
         if (workerAfterDue) {
             stack.stopWorker(); // started again once the burst is due
@@ -67,10 +75,16 @@ final class Burst {
         phase.put("worker", workerAfterDue ? "started after the burst was due" : "running");
         long marginMs = 5_000 + waiting; // time to re-time the messages, about 1 ms each, and some
         try (var db = stack.db()) {
-            String x = Database.single(
-                    db,
-                    "SELECT DATE_FORMAT(NOW(3) + INTERVAL " + marginMs * 1000
-                            + " MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')");
+            String x = stack.parks
+                    ? Database.single( // after every order's own deadline: each message is parked until then
+                            db,
+                            "SELECT DATE_FORMAT(GREATEST(NOW(3) + INTERVAL 5 SECOND, MAX(expires_at) + INTERVAL 5"
+                                    + " SECOND), '%Y-%m-%d %H:%i:%s.%f') FROM orders WHERE customer_id LIKE '"
+                                    + label + "-%' AND status = 'PENDING'")
+                    : Database.single(
+                            db,
+                            "SELECT DATE_FORMAT(NOW(3) + INTERVAL " + marginMs * 1000
+                                    + " MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')");
             int moved = Database.update(
                     db,
                     "UPDATE orders SET expires_at = ? WHERE customer_id LIKE ? AND status = 'PENDING'",
@@ -79,7 +93,7 @@ final class Burst {
             long leftMs = Long.parseLong(
                     Database.single(db, "SELECT TIMESTAMPDIFF(MICROSECOND, NOW(3), '" + x + "') DIV 1000"));
             long xLocal = System.currentTimeMillis() + leftMs;
-            long retimed = retime(stack, waiting, xLocal);
+            long retimed = stack.parks ? 0 : retime(stack, waiting, xLocal);
             long spareMs = xLocal - System.currentTimeMillis();
             phase.put("deadlinesMoved", moved);
             phase.put("deadline", x);
@@ -153,12 +167,15 @@ final class Burst {
         return phase;
     }
 
-    /** Waits until the outbox is empty and every placed order's message is in the delay cascade. */
+    /**
+     * Waits until the outbox is empty and every placed order's message is in the delay cascade (or, where
+     * messages are parked, published).
+     */
     private static void awaitQueued(Stack stack, Api api, long placed, int maxSeconds) throws InterruptedException {
         long end = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
             double backlog = Metrics.sum(api.scrape(stack.orderUrl), "orders_outbox_backlog");
-            if (backlog == 0 && stack.delayedDepth() >= placed) {
+            if (backlog == 0 && (stack.parks || stack.delayedDepth() >= placed)) {
                 return;
             }
             Thread.sleep(500);

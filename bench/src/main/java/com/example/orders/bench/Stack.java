@@ -55,6 +55,7 @@ final class Stack implements AutoCloseable {
                 Servers.env("BENCH_RABBIT_PASSWORD", "guest"),
                 null);
         this.paymentTimeout = duration(paymentTimeout);
+        this.parks = "quorum-delay".equals(options.get("transport", "dead-letter-ttl"));
         this.startup = Duration.ofSeconds(options.integer("startup-seconds", 300));
         // The private RabbitMQ 4.3 of scripts/rabbitmq4.sh listens on 5682 and has its own rabbitmqctl.
         String ctl =
@@ -239,6 +240,9 @@ final class Stack implements AutoCloseable {
             return -1;
         }
     }
+
+    /** Whether the services park every message in the work queue ({@code --transport quorum-delay}). */
+    final boolean parks;
 
     /** Messages waiting for their delay, over every level of the cascade and the payment window's queue. */
     long delayedDepth() {
