@@ -19,6 +19,12 @@ class HotStockIT {
 
     private final Api api = SystemUnderTest.get().api();
 
+    private static boolean parksMessages() throws Exception {
+        try (var broker = SystemUnderTest.broker()) {
+            return broker.parksMessages();
+        }
+    }
+
     @Test
     void hundredsOfOrdersOnOneSkuExpiringTogetherGiveBackTheExactTotal() throws Exception {
         String sku = api.newProduct("hot", 1000, 100);
@@ -50,9 +56,15 @@ class HotStockIT {
                 .until(() -> ids.stream().allMatch(id -> api.status(id).equals("EXPIRED")));
         assertThat(api.stock(sku)).isEqualTo(1000);
         assertThat(api.workerMetric("orders_expiry_dead_lettered_total")).isEqualTo(deadBefore);
-        assertThat(api.workerMetric("orders_expiry_stock_conflicts_total") - conflictsBefore)
-                .as("optimistic-lock conflicts on the one stock row: the expiries did fight over it")
-                .isPositive();
+        if (!parksMessages()) {
+            // Four 0-9-1 consumers take the messages as they come: the expiries fight over the row. Where
+            // messages are parked, one worker thread gathers a batch at a time and those due together come
+            // back together, so there are seldom two batches on the row at once and a conflict is not
+            // certain (the exact total above is the guarantee; OptimisticLockIT forces the conflict).
+            assertThat(api.workerMetric("orders_expiry_stock_conflicts_total") - conflictsBefore)
+                    .as("optimistic-lock conflicts on the one stock row: the expiries did fight over it")
+                    .isPositive();
+        }
         System.out.printf(
                 "hot stock: %d orders, %.0f optimistic-lock conflicts, %.0f republishes so far%n",
                 ORDERS,
