@@ -25,7 +25,9 @@ public final class Bench {
             case "steady" -> options.get("payment-timeout", "5s");
             // parked messages cannot be re-timed: the burst waits out a short window instead (Burst)
             default ->
-                options.get("payment-timeout", "quorum-delay".equals(options.get("transport", "")) ? "PT90S" : "PT1H");
+                options.get(
+                        "payment-timeout",
+                        "quorum-delay".equals(options.get("transport", "dead-letter-ttl")) ? "PT90S" : "PT1H");
         };
         Map<String, String> env = new java.util.LinkedHashMap<>();
         for (String setting : options.get("env", "").split(",")) {
