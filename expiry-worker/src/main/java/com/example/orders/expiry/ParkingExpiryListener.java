@@ -278,9 +278,9 @@ class ParkingExpiryListener implements DisposableBean {
     /** Parks each group of deadlines within {@link #PARK_TOGETHER_WITHIN_MILLIS} in one settlement. */
     private void parkTogether(List<Waiting> notDue) {
         for (List<Waiting> group : together(notDue, Waiting::deadline, PARK_TOGETHER_WITHIN_MILLIS)) {
-            List<ParkedDelivery> deliveries = new ArrayList<>(group.size());
-            group.forEach(waiting -> deliveries.add(waiting.delivery()));
-            ParkedDelivery.parkAll(deliveries, group.get(group.size() - 1).deadline());
+            ParkedDelivery.parkAll(
+                    group.stream().map(Waiting::delivery).toList(),
+                    group.get(group.size() - 1).deadline());
             parkedNew.increment(group.size());
         }
     }

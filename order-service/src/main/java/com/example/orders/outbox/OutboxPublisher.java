@@ -81,6 +81,11 @@ class OutboxPublisher {
         }
     }
 
+    /** Whether messages go to the work queue, to be parked there until their deadline (never asks the broker). */
+    boolean parks() {
+        return transports.lastDecided() == DelayTransport.QUORUM_DELAY;
+    }
+
     /**
      * Publishes the batch and returns, once the broker has confirmed every message, the ids of the rows
      * it routed; a row whose message came back unroutable is left out (counted and logged by
@@ -93,11 +98,6 @@ class OutboxPublisher {
      * template may carry on with a fresh channel on which the wait has nothing outstanding and returns
      * as if all was confirmed, so a refused batch could be marked sent.
      */
-    /** Whether messages go to the work queue, to be parked there until their deadline (never asks the broker). */
-    boolean parks() {
-        return transports.lastDecided() == DelayTransport.QUORUM_DELAY;
-    }
-
     List<Long> publishConfirmed(List<OutboxMessage> batch) {
         DelayTransport transport = transports.active();
         try {
