@@ -28,10 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test), the connection settings its {@code application.yml}'s; the sequence is {@code OrderService}'s
  * and {@code PaymentService}'s (with the replay guard's remembering): change one and change this.
  *
- * <p>Placing: take the stock (guarded decrement), read the price, insert the order and its item, read
- * the database's timestamps of it, append {@code OrderCreated} to the outbox, commit. Paying: remember the signature
- * (its own autocommitted statement, as {@code ReplayGuard} does), the guarded {@code PAID} update,
- * read the order back, commit. The service's outbox relay publishes the ceiling's outbox rows as it
+ * <p>Placing: take the stock (guarded decrement), read the price and the database's clock, insert the
+ * order (created then) and its item, append {@code OrderCreated} to the outbox, commit. Paying: remember
+ * the signature (its own transaction, as {@code ReplayGuard} does), the guarded {@code PAID} update,
+ * read the order back, commit. One connection per thread, in manual-commit mode and READ COMMITTED as
+ * the service's pool hands them out. The service's outbox relay publishes the ceiling's outbox rows as it
  * publishes the HTTP orders': MariaDB's CPU here includes the relay's reads and marks.
  */
 final class CreateCeiling {
@@ -47,7 +48,6 @@ final class CreateCeiling {
     private final ProductSql.Positional prices;
     private final ProductSql.Positional insert;
     private final ProductSql.Positional insertItem;
-    private final ProductSql.Positional times;
     private final ProductSql.Positional find;
     private final ProductSql.Positional appendExpiry;
     private final ProductSql.Positional remember;
@@ -61,7 +61,6 @@ final class CreateCeiling {
         prices = ProductSql.positional(sql.constant(PRODUCTS, "PRICES"));
         insert = ProductSql.positional(sql.constant(ORDERS, "INSERT"));
         insertItem = ProductSql.positional(sql.constant(ORDERS, "INSERT_ITEM"));
-        times = ProductSql.positional(sql.constant(ORDERS, "TIMES"));
         find = ProductSql.positional(sql.constant(ORDERS, "FIND"));
         appendExpiry = ProductSql.positional(sql.constant(OUTBOX, "APPEND_EXPIRY"));
         remember = ProductSql.positional(sql.constant(REPLAYS, "REMEMBER"));
@@ -136,23 +135,25 @@ final class CreateCeiling {
                 throw new IllegalStateException("no stock left of " + sku);
             }
             long price = 0;
+            java.time.LocalDateTime now = null;
             try (Query prices = query(db, this.prices, Map.of("skus", sku))) {
                 while (prices.rs.next()) {
                     price = prices.rs.getLong("price_cents");
+                    now = prices.rs.getObject("now", java.time.LocalDateTime.class);
                 }
             }
             Map<String, Object> order = new LinkedHashMap<>();
             order.put("id", id);
             order.put("customerId", "ceiling-" + n);
             order.put("totalCents", price);
+            order.put(
+                    "createdAt",
+                    java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS")
+                            .format(now));
             order.put("timeoutMicros", 15L * 60 * 1_000_000);
             order.put("idempotencyKey", null);
             update(db, insert, order);
             update(db, insertItem, Map.of("orderId", id, "sku", sku, "quantity", 1, "unitPriceCents", price));
-            try (Query created = query(db, times, Map.of("id", id))) {
-                created.rs.next();
-                created.rs.getObject("expires_at", java.time.LocalDateTime.class);
-            }
             OrderCreated event = OrderCreated.of(id, "ceiling-" + n, price, Instant.now(), Instant.now());
             Map<String, Object> outbox = new LinkedHashMap<>();
             outbox.put("eventId", event.eventId().toString());
@@ -174,8 +175,14 @@ final class CreateCeiling {
                 "signature", "t=" + Instant.now().getEpochSecond() + ",v1=" + UUID.randomUUID() + UUID.randomUUID());
         signature.put("orderId", id);
         signature.put("bodySha256", UUID.randomUUID().toString() + UUID.randomUUID());
-        update(c.auto, remember, signature);
         Connection db = c.tx;
+        try {
+            update(db, remember, signature);
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        }
         try {
             if (update(db, markPaid, Map.of("id", id, "paymentId", "ceiling-pay-" + n)) != 1) {
                 throw new IllegalStateException("order " + id + " not paid");
@@ -233,15 +240,14 @@ final class CreateCeiling {
         }
     }
 
-    /** One thread's connections: one for the transactions, one autocommitted (the replay guard's). */
+    /** One thread's connection, as the service's pool hands them out: manual commit, READ COMMITTED. */
     private static final class Connections implements AutoCloseable {
         final Connection tx;
-        final Connection auto;
 
         Connections(Stack stack, ConnectionSettings settings) throws SQLException {
             tx = open(stack, settings);
             tx.setAutoCommit(false);
-            auto = open(stack, settings);
+            tx.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
 
         private static Connection open(Stack stack, ConnectionSettings settings) throws SQLException {
@@ -257,10 +263,7 @@ final class CreateCeiling {
 
         @Override
         public void close() throws SQLException {
-            try (tx;
-                    auto) {
-                // both closed
-            }
+            tx.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,8 @@ public class OrderRepository {
 
     private static final String INSERT = """
             INSERT INTO orders (id, customer_id, status, total_cents, created_at, expires_at, idempotency_key)
-            VALUES (:id, :customerId, 'PENDING', :totalCents, NOW(3),
-                    TIMESTAMPADD(MICROSECOND, :timeoutMicros, NOW(3)), :idempotencyKey)
+            VALUES (:id, :customerId, 'PENDING', :totalCents, :createdAt,
+                    TIMESTAMPADD(MICROSECOND, :timeoutMicros, :createdAt), :idempotencyKey)
             """;
 
     private static final String INSERT_ITEM = """
@@ -44,9 +45,6 @@ public class OrderRepository {
             WHERE o.id = :id
             ORDER BY i.sku
             """;
-
-    /** What the database decided of an order just inserted: its times (the rest the caller wrote). */
-    private static final String TIMES = "SELECT created_at, expires_at FROM orders WHERE id = :id";
 
     private static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT id FROM orders WHERE idempotency_key = :key";
 
@@ -79,18 +77,37 @@ public class OrderRepository {
             ORDER BY i.sku
             """;
 
+    /**
+     * A {@code DATETIME(3)} value as the text the database reads it from: Connector/J sends a
+     * {@code LocalDateTime} parameter of a client-side prepared statement without its fraction of a second.
+     */
+    private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
+
     private final JdbcClient jdbc;
 
     OrderRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    void insert(String id, String customerId, long totalCents, long timeoutMicros, String idempotencyKey) {
+    /**
+     * {@code createdAt}: the database's clock read earlier in this transaction (UTC, whole
+     * milliseconds); {@code timeoutMillis}: the payment window, so that {@code expires_at} is exactly
+     * {@code createdAt} plus it in a {@code DATETIME(3)} column, on MySQL (which rounds a finer
+     * fraction) as on MariaDB (which truncates it).
+     */
+    void insert(
+            String id,
+            String customerId,
+            long totalCents,
+            LocalDateTime createdAt,
+            long timeoutMillis,
+            String idempotencyKey) {
         jdbc.sql(INSERT)
                 .param("id", id)
                 .param("customerId", customerId)
                 .param("totalCents", totalCents)
-                .param("timeoutMicros", timeoutMicros)
+                .param("createdAt", DATETIME_3.format(createdAt))
+                .param("timeoutMicros", timeoutMillis * 1_000)
                 .param("idempotencyKey", idempotencyKey)
                 .update();
     }
@@ -114,16 +131,6 @@ public class OrderRepository {
     public Optional<Order> find(String id) {
         return jdbc.sql(FIND).param("id", id).query((ResultSetExtractor<Optional<Order>>) OrderRepository::order);
     }
-
-    /** The database's {@code created_at} and {@code expires_at} of an order this transaction inserted. */
-    Times times(String id) {
-        return jdbc.sql(TIMES)
-                .param("id", id)
-                .query((rs, n) -> new Times(utc(rs, "created_at"), utc(rs, "expires_at")))
-                .single();
-    }
-
-    record Times(Instant createdAt, Instant expiresAt) {}
 
     public Optional<String> paymentId(String id) {
         return jdbc.sql(PAYMENT_ID)

@@ -7,6 +7,8 @@ import com.example.orders.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +30,7 @@ class OrderService {
     private final Outbox outbox;
     private final TransactionTemplate transaction;
     private final TransactionRetry.Place attempts;
-    private final long timeoutMicros;
+    private final long timeoutMillis;
     private final Duration minTimeout;
     private final Duration maxTimeout;
     private final Counter created;
@@ -46,7 +48,7 @@ class OrderService {
         this.outbox = outbox;
         this.transaction = transaction;
         this.attempts = retry.place("place-order");
-        this.timeoutMicros = properties.paymentTimeout().toNanos() / 1_000;
+        this.timeoutMillis = millisRoundedUp(properties.paymentTimeout());
         this.minTimeout = properties.paymentTimeoutMin();
         this.maxTimeout = properties.paymentTimeoutMax();
         // Not "orders.created": Prometheus exports that as orders_total (_created is a reserved suffix).
@@ -58,7 +60,7 @@ class OrderService {
 
     Placed place(OrderRequest request, String idempotencyKey) {
         rejectDuplicateSkus(request.items());
-        long timeout = timeoutMicros(request.paymentTimeout());
+        long timeout = timeoutMillis(request.paymentTimeout());
         if (idempotencyKey != null) {
             Optional<Order> earlier = findByIdempotencyKey(idempotencyKey);
             if (earlier.isPresent()) {
@@ -84,22 +86,23 @@ class OrderService {
         }
     }
 
-    private Order insert(OrderRequest request, long timeoutMicros, String idempotencyKey) {
-        List<Order.Item> items = stock.reserve(request.items());
+    private Order insert(OrderRequest request, long timeoutMillis, String idempotencyKey) {
+        StockReservation.Reserved reserved = stock.reserve(request.items());
+        List<Order.Item> items = reserved.items();
         long total = totalCents(items);
         String id = UUID.randomUUID().toString();
-        orders.insert(id, request.customerId(), total, timeoutMicros, idempotencyKey);
+        orders.insert(id, request.customerId(), total, reserved.now(), timeoutMillis, idempotencyKey);
         items.forEach(item -> orders.insertItem(id, item));
-        // Everything but the database's two timestamps is what this transaction just wrote.
-        OrderRepository.Times times = orders.times(id);
+        // What this transaction just wrote; both times are the database's clock as it priced the items.
+        Instant createdAt = reserved.now().toInstant(ZoneOffset.UTC);
         Order order = new Order(
                 id,
                 request.customerId(),
                 OrderStatus.PENDING,
                 items,
                 total,
-                times.createdAt(),
-                times.expiresAt(),
+                createdAt,
+                createdAt.plusMillis(timeoutMillis),
                 null,
                 null);
         outbox.orderCreated(order.id(), order.customerId(), order.totalCents(), order.createdAt(), order.expiresAt());
@@ -120,16 +123,22 @@ class OrderService {
         }
     }
 
-    /** The order's own payment window, within the configured bounds, or the configured one. */
-    private long timeoutMicros(Duration requested) {
+    /** The order's own payment window in milliseconds, within the configured bounds, or the configured one. */
+    private long timeoutMillis(Duration requested) {
         if (requested == null) {
-            return timeoutMicros;
+            return timeoutMillis;
         }
         if (requested.compareTo(minTimeout) < 0 || requested.compareTo(maxTimeout) > 0) {
             throw new InvalidRequestException(
                     "paymentTimeout", "must be between %s and %s".formatted(minTimeout, maxTimeout));
         }
-        return requested.toNanos() / 1_000;
+        return millisRoundedUp(requested);
+    }
+
+    /** Whole milliseconds, the precision of the order's times; a finer window is rounded up, never cut short. */
+    private static long millisRoundedUp(Duration window) {
+        long millis = window.toMillis();
+        return window.minusMillis(millis).isZero() ? millis : millis + 1;
     }
 
     private Optional<Order> findByIdempotencyKey(String key) {

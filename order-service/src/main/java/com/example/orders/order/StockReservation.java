@@ -3,9 +3,9 @@ package com.example.orders.order;
 import com.example.orders.product.ProductRepository;
 import com.example.orders.web.ConflictException;
 import com.example.orders.web.NotFoundException;
+import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,8 +26,14 @@ class StockReservation {
         this.products = products;
     }
 
+    /**
+     * The lines taken, priced, and the database's clock as it priced them (UTC): the order's
+     * {@code created_at}.
+     */
+    record Reserved(List<Order.Item> items, LocalDateTime now) {}
+
     /** Reserves every line and returns them priced; throws (and the caller rolls back) if any cannot be. */
-    List<Order.Item> reserve(List<OrderRequest.Line> lines) {
+    Reserved reserve(List<OrderRequest.Line> lines) {
         List<OrderRequest.Line> sorted = lines.stream()
                 .sorted(Comparator.comparing(OrderRequest.Line::sku))
                 .toList();
@@ -36,11 +42,13 @@ class StockReservation {
                 throw whyNot(line);
             }
         }
-        Map<String, Long> prices =
+        ProductRepository.Prices prices =
                 products.prices(sorted.stream().map(OrderRequest.Line::sku).toList());
-        return sorted.stream()
-                .map(line -> new Order.Item(line.sku(), line.quantity(), prices.get(line.sku())))
+        List<Order.Item> items = sorted.stream()
+                .map(line -> new Order.Item(
+                        line.sku(), line.quantity(), prices.bySku().get(line.sku())))
                 .toList();
+        return new Reserved(items, prices.now());
     }
 
     private RuntimeException whyNot(OrderRequest.Line line) {

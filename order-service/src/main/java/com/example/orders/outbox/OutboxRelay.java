@@ -222,7 +222,7 @@ class OutboxRelay implements SmartLifecycle {
 
     @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
     void purge() {
-        outbox.purgeSent();
+        transaction.executeWithoutResult(tx -> outbox.purgeSent());
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.example.orders.product;
 
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,8 @@ public class ProductRepository {
 
     private static final String STOCK = "SELECT stock FROM product WHERE sku = :sku";
 
-    private static final String PRICES = "SELECT sku, price_cents FROM product WHERE sku IN (:skus)";
+    /** With the database's clock of that moment: a new order's {@code created_at}, without a round trip of its own. */
+    private static final String PRICES = "SELECT sku, price_cents, NOW(3) AS now FROM product WHERE sku IN (:skus)";
 
     /** What unpaid orders hold of a sku: it comes back into stock if they expire. */
     private static final String HELD_BY_PENDING = """
@@ -95,16 +97,22 @@ public class ProductRepository {
         return jdbc.sql(STOCK).param("sku", sku).query(Integer.class).optional();
     }
 
-    /** Each known sku's price in cents; unknown skus are left out. */
-    public Map<String, Long> prices(List<String> skus) {
-        return jdbc
-                .sql(PRICES)
+    /** Each known sku's price in cents (unknown skus are left out), and the database's clock as it read them. */
+    public record Prices(Map<String, Long> bySku, LocalDateTime now) {}
+
+    /** The skus' prices; {@code now} is null when none of them is known. */
+    public Prices prices(List<String> skus) {
+        List<PriceRow> rows = jdbc.sql(PRICES)
                 .param("skus", skus)
-                .query((rs, n) -> Map.entry(rs.getString("sku"), rs.getLong("price_cents")))
-                .list()
-                .stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .query((rs, n) -> new PriceRow(
+                        rs.getString("sku"), rs.getLong("price_cents"), rs.getObject("now", LocalDateTime.class)))
+                .list();
+        return new Prices(
+                rows.stream().collect(Collectors.toMap(PriceRow::sku, PriceRow::cents)),
+                rows.isEmpty() ? null : rows.get(0).now());
     }
+
+    private record PriceRow(String sku, long cents, LocalDateTime now) {}
 
     long heldByPendingOrders(String sku) {
         return jdbc.sql(HELD_BY_PENDING).param("sku", sku).query(Long.class).single();

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Remembers accepted payment signatures for the tolerance window, in the database (all instances),
@@ -45,11 +46,13 @@ class ReplayGuard {
     private static final int MAX_ORDER_ID = 255;
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
     private final TransactionRetry.Place attempts;
     private final long keepSeconds;
 
-    ReplayGuard(JdbcClient jdbc, TransactionRetry retry, OrdersProperties properties) {
+    ReplayGuard(JdbcClient jdbc, TransactionTemplate transaction, TransactionRetry retry, OrdersProperties properties) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
         this.attempts = retry.place("payment-signature");
         // Twice the tolerance: a timestamp may be that far in the future as well as in the past.
         this.keepSeconds = properties
@@ -60,7 +63,7 @@ class ReplayGuard {
     }
 
     /**
-     * Records the first use of a signature (autocommitted, so every instance sees it at once; a
+     * Records the first use of a signature (committed at once, so every instance sees it; a
      * concurrent first use on another instance waits for this row's lock and then finds it). The
      * remembering is its own transaction, before and outside the payment's: when the payment's
      * transaction fails after it (a deadlock past its retries, the database away), the provider's
@@ -70,7 +73,7 @@ class ReplayGuard {
      * certification (1213) instead, runs again, and then finds the row, the same outcome.
      */
     Use use(String signature, String orderId, byte[] body) {
-        return attempts.run(() -> useOnce(signature, orderId, body));
+        return attempts.run(() -> transaction.execute(tx -> useOnce(signature, orderId, body)));
     }
 
     private Use useOnce(String signature, String orderId, byte[] body) {
@@ -97,7 +100,8 @@ class ReplayGuard {
 
     @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
     void forgetOld() {
-        jdbc.sql(FORGET_OLD).param("keepSeconds", keepSeconds).update();
+        transaction.executeWithoutResult(
+                tx -> jdbc.sql(FORGET_OLD).param("keepSeconds", keepSeconds).update());
     }
 
     private static String sha256(byte[] bytes) {

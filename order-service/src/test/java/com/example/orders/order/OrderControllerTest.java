@@ -135,7 +135,8 @@ class OrderControllerTest {
         List<Order.Item> priced = IntStream.range(0, 10)
                 .mapToObj(i -> new Order.Item("sku-" + i, OrderRequest.MAX_QUANTITY, 1_000_000_000_000L))
                 .toList();
-        when(stock.reserve(anyList())).thenReturn(priced);
+        when(stock.reserve(anyList()))
+                .thenReturn(new StockReservation.Reserved(priced, java.time.LocalDateTime.of(2026, 12, 7, 12, 0)));
         String lines = String.join(
                 ",",
                 IntStream.range(0, 10)
@@ -209,7 +210,7 @@ class OrderControllerTest {
     }
 
     private void nothingSaved() {
-        verify(orders, never()).insert(anyString(), anyString(), anyLong(), anyLong(), any());
+        verify(orders, never()).insert(anyString(), anyString(), anyLong(), any(), anyLong(), any());
         verify(orders, never()).insertItem(anyString(), any());
     }
 }

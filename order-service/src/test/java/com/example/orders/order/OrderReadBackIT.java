@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Against the real database: the order a placement answers is the order as stored (placing reads back
- * only the database's two timestamps, not the whole order), and a payment answers the stored order with
+ * Against the real database: the order a placement answers is the order as stored (placing reads the
+ * database's clock with the prices and reads nothing back), and a payment answers the stored order with
  * every item, read in one statement.
  */
 @SpringBootTest(
@@ -82,6 +82,35 @@ class OrderReadBackIT {
         assertThat(JSON.readTree(
                         send(storefront("/api/orders/" + id, "GET", null)).body()))
                 .isEqualTo(paidOrder);
+    }
+
+    @Test
+    void aPaymentWindowIsKeptToTheMillisecondAndAFinerOneIsRoundedUpNeverShortened() throws Exception {
+        String sku = "rb-" + run + "-window";
+        send(storefront("/api/products/" + sku, "PUT", "{\"name\":\"w\",\"priceCents\":100,\"stock\":10}"));
+        for (String window : new String[] {"PT7.25S", "PT2.0005S", "PT0.0000001S", "PT23H59M59.999S"}) {
+            HttpResponse<String> placed = send(storefront(
+                    "/api/orders",
+                    "POST",
+                    "{\"customerId\":\"c-%s\",\"items\":[{\"sku\":\"%s\",\"quantity\":1}],\"paymentTimeout\":\"%s\"}"
+                            .formatted(run, sku, window)));
+            if (window.equals("PT0.0000001S")) { // below the 1 s minimum: refused, nothing written
+                assertThat(placed.statusCode()).isEqualTo(400);
+                continue;
+            }
+            assertThat(placed.statusCode()).as(window).isEqualTo(201);
+            JsonNode order = JSON.readTree(placed.body());
+            java.time.Duration asked = java.time.Duration.parse(window);
+            java.time.Duration given = java.time.Duration.between(
+                    Instant.parse(order.get("createdAt").asString()),
+                    Instant.parse(order.get("expiresAt").asString()));
+            assertThat(given).as(window).isGreaterThanOrEqualTo(asked).isLessThan(asked.plusMillis(1));
+            assertThat(JSON.readTree(
+                            send(storefront("/api/orders/" + order.get("id").asString(), "GET", null))
+                                    .body()))
+                    .as("the answer of " + window + " is what the database stored")
+                    .isEqualTo(order);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {
