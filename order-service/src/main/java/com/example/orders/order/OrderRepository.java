@@ -2,6 +2,7 @@ package com.example.orders.order;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -108,7 +109,10 @@ public class OrderRepository {
                 .param("totalCents", totalCents)
                 .param("createdAt", DATETIME_3.format(createdAt))
                 .param("timeoutMicros", timeoutMillis * 1_000)
-                .param("idempotencyKey", idempotencyKey)
+                // typed: for an untyped null Spring asks the driver for the parameter's type, and
+                // Connector/J answers each create with an SQLException and its stack trace (about 2% of
+                // order-service's CPU in a perf profile of the steady scenario)
+                .param("idempotencyKey", idempotencyKey, Types.VARCHAR)
                 .update();
     }
 
