@@ -18,7 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param schemaWait how long to wait at start-up for order-service to apply the schema
  * @param confirmTimeout how long to wait for the broker to confirm a republish
  * @param batchSize ready messages a consumer takes into one expiry transaction at most
- * @param batchWait how long a consumer waits for one more message before it runs the batch it has
+ * @param batchWait how long a consumer waits for one more message before it runs the batch it has, and
+ *     how long it gathers one batch at most
  * @param warmUpBatches batches of unknown orders run through the expiry code before consuming (0: none)
  */
 @ConfigurationProperties("expiry")

@@ -230,13 +230,16 @@ class ParkingExpiryListener implements DisposableBean {
             return false;
         }
         batch.add(first);
-        long wait = properties.batchWait().toMillis();
+        // closed when no message comes within batch-wait, and after batch-wait in all: a steady trickle
+        // must not hold a batch open until it is full
+        long closeAt = System.nanoTime() + properties.batchWait().toNanos();
         while (batch.size() < properties.batchSize()) {
             arrived.drainTo(batch, properties.batchSize() - batch.size());
-            if (batch.size() >= properties.batchSize()) {
+            long wait = closeAt - System.nanoTime();
+            if (batch.size() >= properties.batchSize() || wait <= 0) {
                 break;
             }
-            ParkedDelivery next = arrived.poll(wait, TimeUnit.MILLISECONDS);
+            ParkedDelivery next = arrived.poll(wait, TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
             }

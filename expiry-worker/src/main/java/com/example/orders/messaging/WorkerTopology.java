@@ -59,11 +59,14 @@ class WorkerTopology {
         factory.setMaxConcurrentConsumers(properties.consumers());
         factory.setPrefetchCount(Math.max(properties.prefetch(), properties.batchSize()));
         // Batches: up to batch-size ready messages per listener call (one expiry transaction), the
-        // batch closing as soon as no further message arrives within batch-wait.
+        // batch closing as soon as no further message arrives within batch-wait, and once it has been
+        // gathering for batch-wait: without that bound a steady trickle (a message every few ms to each
+        // consumer) kept a batch open until it held batch-size messages, seconds late.
         factory.setBatchListener(true);
         factory.setConsumerBatchEnabled(true);
         factory.setBatchSize(properties.batchSize());
         factory.setReceiveTimeout(properties.batchWait().toMillis());
+        factory.setBatchReceiveTimeout(properties.batchWait().toMillis());
         factory.setDefaultRequeueRejected(false);
         factory.setAutoStartup(false); // started by SchemaGate once order-service's schema is in place
         return factory;
