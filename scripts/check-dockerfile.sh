@@ -3,7 +3,9 @@
 # needs: for each module it copies exactly the files the stage's COPY lines name into an empty
 # directory and runs the stage's Maven build there (offline, from the local Maven repository). A
 # module added to the root pom but not to the Dockerfile fails here, as it would in `docker compose
-# up --build`. CI runs it.
+# up --build`. It then records the class-data archive as the image's last stage does
+# (docker/service/record-class-data.sh, on this machine's JDK), which fails if the service's context
+# cannot be built without a database and a broker. CI runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +34,18 @@ for module in order-service expiry-worker; do
     exit 1
   fi
   echo "check-dockerfile: $module builds from the files $dockerfile copies"
+  # The image's class-data training, as its last stage runs it: the jar's layers merged into one
+  # directory, recorded there with no database and no broker.
+  cp "$dir/$module/target/$module.jar" "$dir/app.jar"
+  java -Djarmode=tools -jar "$dir/app.jar" extract --layers --destination "$dir/layers" >/dev/null
+  mkdir "$dir/app"
+  for layer in dependencies spring-boot-loader snapshot-dependencies application; do
+    cp -r "$dir/layers/$layer/." "$dir/app/"
+  done
+  if ! TMPDIR="$dir" docker/service/record-class-data.sh "$dir/app/app.jar" "$dir/app/app.jsa"; then
+    echo "check-dockerfile: $module's image could not record its class-data archive" >&2
+    exit 1
+  fi
   rm -rf "$dir"
   trap - EXIT
 done
