@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * {@code java -jar bench/target/bench.jar <scenario> [--option value ...]}, run from the repository
- * root. Scenarios: create, burst, steady, hot, ceiling, windows, hops, waiting. See bench/README.md.
+ * root. Scenarios: create, burst, steady, hot, ceiling, windows, hops, waiting, floor. See bench/README.md.
  */
 public final class Bench {
 
@@ -13,7 +13,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].startsWith("-")) {
             System.out.println(
-                    "usage: java -jar bench/target/bench.jar create|burst|steady|hot|ceiling|windows|hops|waiting [--option value ...]"
+                    "usage: java -jar bench/target/bench.jar create|burst|steady|hot|ceiling|windows|hops|waiting|floor [--option value ...]"
                             + "\n(see bench/README.md)");
             System.exit(2);
         }
@@ -22,7 +22,7 @@ public final class Bench {
         Run run = new Run(scenario, options);
         String timeout = switch (scenario) {
             case "create" -> options.get("payment-timeout", "PT15M");
-            case "steady" -> options.get("payment-timeout", "5s");
+            case "steady", "floor" -> options.get("payment-timeout", "5s");
             case "waiting" -> options.get("payment-timeout", "PT15M"); // each order carries its own window
             // parked messages cannot be re-timed: the burst waits out a short window instead (Burst)
             default ->
@@ -35,6 +35,9 @@ public final class Bench {
             if (setting.contains("=")) {
                 env.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1));
             }
+        }
+        if (scenario.equals("floor")) {
+            options.get("start", "false"); // the broker alone: the services would consume its messages
         }
         System.out.printf("bench %s: load average %s%n", scenario, Machine.load());
         int exit = 0;
@@ -50,6 +53,7 @@ public final class Bench {
                 case "windows" -> WindowsScenario.run(run, stack);
                 case "hops" -> HopsScenario.run(run, stack);
                 case "waiting" -> WaitingScenario.run(run, stack);
+                case "floor" -> BrokerFloor.run(run, stack);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } catch (Exception e) {

@@ -233,6 +233,21 @@ final class Stack implements AutoCloseable {
         return servers.rabbitConnection("bench");
     }
 
+    Duration paymentTimeout() {
+        return paymentTimeout;
+    }
+
+    /** The bench's broker, user and vhost as an AMQP 1.0 URI. */
+    String amqp10Uri() {
+        return "amqp://%s:%s@%s:%d/%s"
+                .formatted(
+                        BrokerFloor.encode(servers.rabbitUser()),
+                        BrokerFloor.encode(servers.rabbitPassword()),
+                        servers.rabbitHost(),
+                        servers.rabbitPort(),
+                        BrokerFloor.encode(servers.rabbitVhost()));
+    }
+
     long queueDepth(String queue) {
         try {
             return servers.withBroker("bench", broker -> broker.messageCount(queue));

@@ -64,6 +64,7 @@ final class SteadyScenario {
         AtomicInteger paid = new AtomicInteger(counts[2]);
         AtomicInteger payFailures = new AtomicInteger(counts[3]);
         Map<String, Object> figures = new LinkedHashMap<>();
+        double brokerMsPerOrder;
         figures.put("intendedRate", rate);
         figures.put("achievedRate", created.get() / sendSeconds);
         figures.put("created", created.get());
@@ -96,7 +97,11 @@ final class SteadyScenario {
             List<Db.Closed> closed = Db.expired(db, "steady-", since);
             // From the first order to the last expiry (its deadline is 5 s after the last create): every
             // process's CPU per expired order; expiry-worker's is issue 19's <= 0.25 ms per message.
-            Map<String, Object> perExpired = Cpu.msPerUnit(cpuBefore, cpu.seconds(), Math.max(1, closed.size()));
+            Map<String, Double> cpuAtEnd = cpu.seconds();
+            Map<String, Object> perExpired = Cpu.msPerUnit(cpuBefore, cpuAtEnd, Math.max(1, closed.size()));
+            // the broker's CPU per order placed, from the first order to the last expiry: what the floor measures
+            brokerMsPerOrder =
+                    (cpuAtEnd.get("rabbitmq") - cpuBefore.get("rabbitmq")) * 1000 / Math.max(1, created.get());
             figures.put("cpuMsPerExpiredOrder", perExpired);
             figures.put(
                     "target: expiry-worker CPU <= 0.25 ms per expired order",
@@ -119,6 +124,15 @@ final class SteadyScenario {
                     .dots("lateness", Lateness.overTime(closed)));
         }
         figures.forEach(run::put);
+        if (Boolean.parseBoolean(o.get("floor", "true"))) {
+            // The broker's floor in the same run: the same messages at the same rate with the services
+            // taken away (the worker stopped, so that the floor's consumer has the work queue to itself).
+            stack.stopWorker();
+            Map<String, Object> floor = BrokerFloor.measure(o, stack);
+            run.put("brokerFloor", floor);
+            run.put("brokerCpuMsPerOrder", brokerMsPerOrder);
+            run.put("brokerCpuOverFloor", brokerMsPerOrder / (Double) floor.get("brokerCpuMsPerOrder"));
+        }
     }
 
     /** orders_outbox_delayed_total by its via label (window, cascade, plugin, due, ...). */
