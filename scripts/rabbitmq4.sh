@@ -3,8 +3,10 @@
 # broker; the machine's Debian 12 ships 3.10.8). Debian testing's Erlang needs a newer C library than
 # the machine has, so the broker lives in a chroot, provisioned once and reused by every later run
 # (RABBITMQ4_ROOT, default /var/cache/order-expiry/rabbitmq-4.3, outside any clone). It never uses
-# the machine's ports: epmd on 4379 (not 4369), the test node's AMQP on 5682, its management on 15682
-# and its Prometheus metrics on 15702.
+# the machine's ports: epmd on 4379 (not 4369), the test node's AMQP on 5682, AMQP over TLS on 5683,
+# its management on 15682 and its Prometheus metrics on 15702. The TLS listener's certificate is
+# signed by a test CA made at the first start; `scripts/rabbitmq4.sh tls` prints where its PEM and a
+# PKCS12 trust store holding it (password changeit) are.
 #
 #   scripts/rabbitmq4.sh install             provision the chroot if it is not there yet (about 1 min)
 #   scripts/rabbitmq4.sh start               install, then start the test node (idempotent) with the
@@ -12,6 +14,7 @@
 #   scripts/rabbitmq4.sh stop                stop the test node
 #   scripts/rabbitmq4.sh ctl ARGS...         rabbitmqctl aimed at the test node
 #   scripts/rabbitmq4.sh root                install, then print the chroot's directory
+#   scripts/rabbitmq4.sh tls                 print the test CA's PEM file and the trust store holding it
 #   scripts/rabbitmq4.sh run [VAR=VALUE...] PROGRAM ARGS...
 #                                            one of RabbitMQ's programs (rabbitmq-server, rabbitmqctl,
 #                                            rabbitmq-diagnostics, ...) in the chroot as its rabbitmq user,
@@ -28,6 +31,7 @@ EPMD_PORT=4379
 NODE=orders-it@localhost
 AMQP_PORT=${RABBITMQ4_PORT:-5682}
 DIST_PORT=25682
+TLS_PORT=${RABBITMQ4_TLS_PORT:-5683}
 MGMT_PORT=${RABBITMQ4_MANAGEMENT_PORT:-15682}
 PROMETHEUS_PORT=${RABBITMQ4_PROMETHEUS_PORT:-15702}
 NODE_DIR=/var/lib/rabbitmq/test-node
@@ -98,22 +102,54 @@ ctl() {
   (run $(node_env) rabbitmqctl -n "$NODE" "$@")
 }
 
+# A test CA and a server certificate for localhost and 127.0.0.1 signed by it, made once; and a PKCS12
+# trust store holding the CA, for clients that take one (spring.rabbitmq.ssl.trust-store).
+certificates() {
+  local tls=$ROOT$NODE_DIR/tls
+  [ -s "$tls/truststore.p12" ] && return
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=order-expiry test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/san.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$tls/san.ext" -out "$tls/server.pem" 2>/dev/null
+  rm -f "$tls/truststore.p12.tmp"
+  keytool -importcert -noprompt -alias order-expiry-test-ca -file "$tls/ca.pem" -storetype PKCS12 \
+    -keystore "$tls/truststore.p12.tmp" -storepass changeit >/dev/null 2>&1
+  mv "$tls/truststore.p12.tmp" "$tls/truststore.p12"
+}
+
 start() {
   install
-  if ctl -q await_startup --timeout 2 >/dev/null 2>&1; then
-    say "test node $NODE already running on 127.0.0.1:$AMQP_PORT"
-  else
-    say "starting test node $NODE on 127.0.0.1:$AMQP_PORT (management http://127.0.0.1:$MGMT_PORT)"
-    local dir=$ROOT$NODE_DIR
-    mkdir -p "$dir"
-    cat >"$dir/rabbitmq.conf" <<CONF
+  local dir=$ROOT$NODE_DIR
+  mkdir -p "$dir"
+  certificates
+  local config
+  config=$(cat <<CONF
 listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+listeners.ssl.default = 127.0.0.1:$TLS_PORT
+ssl_options.cacertfile = $NODE_DIR/tls/ca.pem
+ssl_options.certfile = $NODE_DIR/tls/server.pem
+ssl_options.keyfile = $NODE_DIR/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $MGMT_PORT
 prometheus.tcp.ip = 127.0.0.1
 prometheus.tcp.port = $PROMETHEUS_PORT
 loopback_users = none
 CONF
+)
+  if ctl -q await_startup --timeout 2 >/dev/null 2>&1 && [ "$config" != "$(cat "$dir/rabbitmq.conf" 2>/dev/null)" ]; then
+    say "test node $NODE runs with an older configuration: restarting it"
+    stop
+  fi
+  if ctl -q await_startup --timeout 2 >/dev/null 2>&1; then
+    say "test node $NODE already running on 127.0.0.1:$AMQP_PORT"
+  else
+    say "starting test node $NODE on 127.0.0.1:$AMQP_PORT, TLS $TLS_PORT (management http://127.0.0.1:$MGMT_PORT)"
+    printf '%s\n' "$config" >"$dir/rabbitmq.conf"
     echo '[rabbitmq_management,rabbitmq_prometheus].' >"$dir/enabled_plugins"
     chown -R "$RABBIT_UID:$RABBIT_UID" "$dir"
     # shellcheck disable=SC2046
@@ -160,6 +196,7 @@ case $command in
   stop) stop ;;
   ctl) ctl "$@" ;;
   root) install >&2; echo "$ROOT" ;;
+  tls) echo "$ROOT$NODE_DIR/tls/ca.pem $ROOT$NODE_DIR/tls/truststore.p12" ;;
   run) run "$@" ;;
-  *) echo "usage: $0 install|start|stop|root|ctl ARGS|run [VAR=VALUE...] PROGRAM ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|root|tls|ctl ARGS|run [VAR=VALUE...] PROGRAM ARGS" >&2; exit 2 ;;
 esac

@@ -16,7 +16,9 @@ echo "== 1 of 2: every test, on the machine's RabbitMQ $(rabbitmqctl -q version 
 mvn -B verify "$@"
 
 echo "== 2 of 2: the broker-facing tests, on RabbitMQ $(scripts/rabbitmq4.sh ctl -q version) =="
+read -r tls_ca tls_trust_store < <(scripts/rabbitmq4.sh tls)
 rabbitmq4=(IT_RABBITMQ_PORT=5682 IT_RABBITMQ_PROMETHEUS_PORT=15702 "IT_RABBITMQCTL=$PWD/scripts/rabbitmq4.sh ctl"
+  IT_RABBITMQ_TLS_PORT=5683 "IT_RABBITMQ_TLS_CA=$tls_ca" "IT_RABBITMQ_TLS_TRUST_STORE=$tls_trust_store"
   CHAOS_RABBITMQ_PORT=5682 "CHAOS_RABBITMQCTL=$PWD/scripts/rabbitmq4.sh ctl")
 # The unit tests and the tests that never reach the broker (HTTP edge cases, generated bad input, the
 # database outage and the Galera scenario on their private MariaDBs, the cluster scenario that already

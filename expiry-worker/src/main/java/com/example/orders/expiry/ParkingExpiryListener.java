@@ -3,8 +3,10 @@ package com.example.orders.expiry;
 import com.example.orders.ExpiryProperties;
 import com.example.orders.contracts.OrderCreated;
 import com.example.orders.contracts.Topology;
+import com.example.orders.messaging.BrokerTls;
 import com.example.orders.messaging.ParkedDelivery;
 import com.rabbitmq.client.amqp.Connection;
+import com.rabbitmq.client.amqp.ConnectionBuilder;
 import com.rabbitmq.client.amqp.Consumer;
 import com.rabbitmq.client.amqp.Environment;
 import com.rabbitmq.client.amqp.impl.AmqpEnvironmentBuilder;
@@ -33,6 +35,7 @@ import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,6 +87,7 @@ class ParkingExpiryListener implements DisposableBean {
     private final BatchExpiryHandler handler;
     private final ExpiryProperties properties;
     private final RabbitConnectionDetails broker;
+    private final BrokerTls tls;
     private final JsonMapper json;
     private final Counter parkedNew;
     private final Counter parkedAfterFailure;
@@ -100,11 +104,13 @@ class ParkingExpiryListener implements DisposableBean {
             BatchExpiryHandler handler,
             ExpiryProperties properties,
             RabbitConnectionDetails broker,
+            RabbitProperties rabbit,
             JsonMapper json,
             MeterRegistry meters) {
         this.handler = handler;
         this.properties = properties;
         this.broker = broker;
+        this.tls = BrokerTls.of(rabbit, broker);
         this.json = json;
         this.parkedNew = Counter.builder("orders.expiry.parked")
                 .tag("reason", "not-due")
@@ -127,10 +133,8 @@ class ParkingExpiryListener implements DisposableBean {
         }
         Environment opened = new AmqpEnvironmentBuilder().build();
         try {
-            connection = opened.connectionBuilder()
-                    .uris(uris())
-                    .name("expiry-worker-parking")
-                    .build();
+            ConnectionBuilder builder = opened.connectionBuilder().uris(uris()).name("expiry-worker-parking");
+            connection = (tls == null ? builder : tls.applyTo(builder)).build();
         } catch (RuntimeException e) {
             opened.close();
             throw new AmqpConnectException("AMQP 1.0 connection to the broker failed", e);
@@ -153,8 +157,9 @@ class ParkingExpiryListener implements DisposableBean {
                 .messageHandler((context, message) -> arrived.add(new ParkedDelivery(context, message)))
                 .build();
         log.info(
-                "Consuming {} over AMQP 1.0; messages not due yet are parked in it (quorum-delay)",
-                Topology.EXPIRY_QUEUE);
+                "Consuming {} over AMQP 1.0{}; messages not due yet are parked in it (quorum-delay)",
+                Topology.EXPIRY_QUEUE,
+                tls == null ? "" : " with TLS");
     }
 
     @Override
@@ -356,12 +361,13 @@ class ParkingExpiryListener implements DisposableBean {
         }
     }
 
-    /** The 0-9-1 settings as AMQP 1.0 URIs: the same brokers, credentials and virtual host. */
+    /** The 0-9-1 settings as AMQP 1.0 URIs: the same brokers, ports, credentials, virtual host and TLS. */
     private String[] uris() {
         String user = encode(broker.getUsername()) + ":" + encode(broker.getPassword());
         String vhost = encode(broker.getVirtualHost() == null ? "/" : broker.getVirtualHost());
+        String scheme = BrokerTls.scheme(tls);
         return broker.getAddresses().stream()
-                .map(a -> "amqp://%s@%s:%d/%s".formatted(user, a.host(), a.port(), vhost))
+                .map(a -> "%s://%s@%s:%d/%s".formatted(scheme, user, a.host(), a.port(), vhost))
                 .toArray(String[]::new);
     }
 

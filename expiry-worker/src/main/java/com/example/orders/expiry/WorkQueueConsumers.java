@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
-import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,20 +27,17 @@ public class WorkQueueConsumers {
     private final ConnectionFactory connections;
     private final RabbitListenerEndpointRegistry listeners;
     private final ParkingExpiryListener parking;
-    private final boolean tls;
     private volatile String started = "not yet";
 
     WorkQueueConsumers(
             DelayTransportProperties properties,
             ConnectionFactory connections,
             RabbitListenerEndpointRegistry listeners,
-            ParkingExpiryListener parking,
-            RabbitConnectionDetails broker) {
+            ParkingExpiryListener parking) {
         this.configured = properties.delayTransport();
         this.connections = connections;
         this.listeners = listeners;
         this.parking = parking;
-        this.tls = broker.getSslBundle() != null;
     }
 
     /**
@@ -75,18 +71,6 @@ public class WorkQueueConsumers {
         if (configured == DelayTransport.QUORUM_DELAY && !parks) {
             throw new IllegalStateException("ORDERS_DELAY_TRANSPORT=quorum-delay but RabbitMQ " + version
                     + " does not park messages (RabbitMQ 4.3+ does)");
-        }
-        if (parks && tls) {
-            // the AMQP 1.0 connection is not given the 0-9-1 connection's TLS settings (yet)
-            if (configured == DelayTransport.QUORUM_DELAY) {
-                throw new IllegalStateException(
-                        "ORDERS_DELAY_TRANSPORT=quorum-delay is not supported over TLS yet; use auto or dead-letter-ttl");
-            }
-            log.warn(
-                    "RabbitMQ {} parks messages, but over TLS the worker consumes the 0-9-1 way and waiting"
-                            + " messages go round the cascade",
-                    version);
-            return false;
         }
         log.info(
                 "RabbitMQ {}: {} (configured: {})",
