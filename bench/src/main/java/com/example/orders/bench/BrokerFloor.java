@@ -89,6 +89,7 @@ final class BrokerFloor {
                 Relay relay = new Relay(connection, parks, window, wakeMillis);
                 relay.send(rate, warmup, toAnnounce);
                 awaitSettled(settled, relay.sent());
+                relay.announce(toAnnounce); // the warm-up's last events, before the measured part
                 Cpu cpu = new Cpu().watch("rabbitmq", beam);
                 double idleStart = cpu.seconds().get("rabbitmq");
                 Thread.sleep(3_000);
