@@ -55,6 +55,9 @@ final class BrokerFloor {
     /** As the worker's ParkingExpiryListener; {@code --floor-park-within} tries another. */
     private static long parkTogetherWithinMillis = 20;
 
+    /** Time spent between two publishes of a batch ({@code --floor-publish-gap-micros}, 0): a slower publisher's. */
+    private static long publishGapNanos;
+
     private static final int BATCH_SIZE = 100;
     private static final long BATCH_WAIT_MILLIS = 10;
 
@@ -77,6 +80,7 @@ final class BrokerFloor {
         boolean parks = stack.parks;
         parkTogetherWithinMillis = options.integer("floor-park-within", 20);
         int wakeMillis = options.integer("floor-relay-wake", parks ? 100 : 20);
+        publishGapNanos = options.integer("floor-publish-gap-micros", 0) * 1_000L;
         long beam = stack.rabbitPid();
         Map<String, Object> figures = new LinkedHashMap<>();
         try (Connection connection = stack.broker()) {
@@ -189,6 +193,10 @@ final class BrokerFloor {
                 while (sent - first < due) {
                     publishExpiry(now + window);
                     sent++;
+                    long until = System.nanoTime() + publishGapNanos;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
                 }
                 channel.waitForConfirmsOrDie(30_000);
                 announce(toAnnounce);
