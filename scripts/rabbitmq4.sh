@@ -115,7 +115,7 @@ certificates() {
   openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
     -extfile "$tls/san.ext" -out "$tls/server.pem" 2>/dev/null
   rm -f "$tls/truststore.p12.tmp"
-  keytool -importcert -noprompt -alias order-expiry-test-ca -file "$tls/ca.pem" -storetype PKCS12 \
+  "${JAVA_HOME:+$JAVA_HOME/bin/}keytool" -importcert -noprompt -alias order-expiry-test-ca -file "$tls/ca.pem" -storetype PKCS12 \
     -keystore "$tls/truststore.p12.tmp" -storepass changeit >/dev/null 2>&1
   mv "$tls/truststore.p12.tmp" "$tls/truststore.p12"
 }

@@ -100,6 +100,7 @@ final class BrokerFloor {
                 double idlePerSecond = (cpu.seconds().get("rabbitmq") - idleStart) / 3;
                 long sentBefore = relay.sent();
                 long eventsBefore = relay.events();
+                long confirmsBefore = relay.confirms();
                 double before = cpu.seconds().get("rabbitmq");
                 long start = System.nanoTime();
                 relay.send(rate, seconds, toAnnounce);
@@ -112,6 +113,8 @@ final class BrokerFloor {
                 figures.put("rate", rate);
                 figures.put("orders", orders);
                 figures.put("events", relay.events() - eventsBefore);
+                // basic.ack frames per order: about 1.67 messages per order, so 1.67 means one confirm each
+                figures.put("confirmsPerOrder", (double) (relay.confirms() - confirmsBefore) / orders);
                 figures.put("wallSeconds", wall);
                 figures.put("brokerIdleCpuMsPerSecond", idlePerSecond * 1000);
                 figures.put("brokerCpuMsPerOrder", used / orders * 1000);
@@ -158,12 +161,15 @@ final class BrokerFloor {
         private final long window;
         private final long wakeMillis;
         private final byte[] body;
+        private final AtomicLong confirms = new AtomicLong();
         private long sent;
         private long events;
 
         Relay(Connection connection, boolean parks, long window, long wakeMillis) throws IOException {
             this.channel = connection.createChannel();
             this.channel.confirmSelect();
+            // every basic.ack the broker sends (one may confirm many publishes): how it batched them
+            this.channel.addConfirmListener((tag, multiple) -> confirms.incrementAndGet(), (tag, multiple) -> {});
             this.parks = parks;
             this.window = window;
             this.wakeMillis = wakeMillis;
@@ -180,6 +186,10 @@ final class BrokerFloor {
 
         long events() {
             return events;
+        }
+
+        long confirms() {
+            return confirms.get();
         }
 
         /** {@code rate} orders a second for {@code seconds}, in the relay's batches. */

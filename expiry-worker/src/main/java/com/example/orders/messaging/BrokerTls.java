@@ -14,7 +14,9 @@ import org.springframework.boot.ssl.jks.JksSslStoreDetails;
  * bundle ({@code spring.rabbitmq.ssl.bundle}) as it is; else the key and trust stores
  * ({@code key-store}, {@code trust-store}, their types and passwords; without a trust store, the
  * JVM's), made into a bundle by Spring Boot's own {@link JksSslStoreBundle}; {@code
- * validate-server-certificate: false} trusts any certificate, and {@code verify-hostname} is kept.
+ * validate-server-certificate: false} trusts any certificate (and then offers no client certificate
+ * of its own), and {@code verify-hostname} is kept. Built at start: a store that cannot be read stops
+ * the worker there, as it stops the 0-9-1 connection.
  * TLS is on where Boot turns it on for 0-9-1: {@code enabled: true}, a bundle, or {@code amqps://}
  * addresses.
  */
