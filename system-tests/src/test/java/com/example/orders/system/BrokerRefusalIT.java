@@ -20,7 +20,14 @@ import tools.jackson.databind.JsonNode;
  */
 class BrokerRefusalIT {
 
-    private static final Duration PAYMENT_WINDOW = Duration.ofSeconds(40);
+    private static final Duration PAYMENT_WINDOW = Duration.ofSeconds(60);
+
+    /**
+     * How long the first publish failure may take: order-service reconnects, and Spring AMQP's
+     * RabbitAdmin retries the declarations it makes on every new connection, refused as well, for about
+     * 17 s (1 + 2 + 4 + 5 + 5 s) on the relay's thread before the relay's publish fails.
+     */
+    private static final Duration FIRST_FAILURES = Duration.ofSeconds(40);
 
     private final Api api = SystemUnderTest.get().api();
 
@@ -49,7 +56,7 @@ class BrokerRefusalIT {
                             .text("id"))
                     .toList();
             assertThat(ids).doesNotContainNull();
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(FIRST_FAILURES)
                     .until(() -> api.orderServiceMetric("orders_outbox_publish_failures_total") >= failuresBefore + 3);
 
             for (String id : ids) {
