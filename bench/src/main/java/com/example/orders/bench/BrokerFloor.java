@@ -52,12 +52,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BrokerFloor {
 
-    /** As the worker's ParkingExpiryListener; {@code --floor-park-within} tries another. */
-    private static long parkTogetherWithinMillis = 20;
-
-    /** Time spent between two publishes of a batch ({@code --floor-publish-gap-micros}, 0): a slower publisher's. */
-    private static long publishGapNanos;
-
     private static final int BATCH_SIZE = 100;
     private static final long BATCH_WAIT_MILLIS = 10;
 
@@ -78,9 +72,11 @@ final class BrokerFloor {
         int warmup = 10;
         long window = stack.paymentTimeout().toMillis();
         boolean parks = stack.parks;
-        parkTogetherWithinMillis = options.integer("floor-park-within", 20);
+        // as the worker's ParkingExpiryListener groups them; --floor-park-within tries another grouping
+        long parkWithinMillis = options.integer("floor-park-within", 20);
         int wakeMillis = options.integer("floor-relay-wake", parks ? 100 : 20);
-        publishGapNanos = options.integer("floor-publish-gap-micros", 0) * 1_000L;
+        // time spent between two publishes of a batch: a slower publisher's
+        long publishGapNanos = options.integer("floor-publish-gap-micros", 0) * 1_000L;
         long beam = stack.rabbitPid();
         Map<String, Object> figures = new LinkedHashMap<>();
         try (Connection connection = stack.broker()) {
@@ -88,9 +84,9 @@ final class BrokerFloor {
             AtomicLong settled = new AtomicLong();
             BlockingQueue<Long> toAnnounce = new LinkedBlockingQueue<>();
             try (AutoCloseable consumer = parks
-                    ? new ParkingConsumer(stack.amqp10Uri(), settled, toAnnounce)
+                    ? new ParkingConsumer(stack.amqp10Uri(), parkWithinMillis, settled, toAnnounce)
                     : new AckingConsumer(connection, settled, toAnnounce)) {
-                Relay relay = new Relay(connection, parks, window, wakeMillis);
+                Relay relay = new Relay(connection, parks, window, wakeMillis, publishGapNanos);
                 relay.send(rate, warmup, toAnnounce);
                 awaitSettled(settled, relay.sent());
                 relay.announce(toAnnounce); // the warm-up's last events, before the measured part
@@ -160,12 +156,14 @@ final class BrokerFloor {
         private final boolean parks;
         private final long window;
         private final long wakeMillis;
+        private final long publishGapNanos;
         private final byte[] body;
         private final AtomicLong confirms = new AtomicLong();
         private long sent;
         private long events;
 
-        Relay(Connection connection, boolean parks, long window, long wakeMillis) throws IOException {
+        Relay(Connection connection, boolean parks, long window, long wakeMillis, long publishGapNanos)
+                throws IOException {
             this.channel = connection.createChannel();
             this.channel.confirmSelect();
             // every basic.ack the broker sends (one may confirm many publishes): how it batched them
@@ -173,6 +171,7 @@ final class BrokerFloor {
             this.parks = parks;
             this.window = window;
             this.wakeMillis = wakeMillis;
+            this.publishGapNanos = publishGapNanos;
             // an OrderCreated of one item, the size the services send
             this.body = ("{\"schemaVersion\":1,\"eventId\":\"" + UUID.randomUUID() + "\",\"orderId\":\""
                             + UUID.randomUUID() + "\",\"customerId\":\"floor-customer-0001\",\"totalCents\":100,"
@@ -315,10 +314,12 @@ final class BrokerFloor {
         private final com.rabbitmq.client.amqp.Connection connection;
         private final Consumer consumer;
         private final Thread thread;
+        private final long parkWithinMillis;
 
         private record Delivery(Consumer.Context context, Message message) {}
 
-        ParkingConsumer(String uri, AtomicLong settled, BlockingQueue<Long> toAnnounce) {
+        ParkingConsumer(String uri, long parkWithinMillis, AtomicLong settled, BlockingQueue<Long> toAnnounce) {
+            this.parkWithinMillis = parkWithinMillis;
             connection = environment.connectionBuilder().uri(uri).build();
             BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>();
             consumer = connection
@@ -343,7 +344,7 @@ final class BrokerFloor {
             thread.start();
         }
 
-        private static void settle(List<Delivery> batch, AtomicLong settled, BlockingQueue<Long> toAnnounce) {
+        private void settle(List<Delivery> batch, AtomicLong settled, BlockingQueue<Long> toAnnounce) {
             List<Delivery> parkNow = new ArrayList<>();
             Consumer.BatchContext accept = null;
             for (Delivery d : batch) {
@@ -361,8 +362,7 @@ final class BrokerFloor {
             parkNow.sort(Comparator.comparingLong(ParkingConsumer::deadline));
             int from = 0;
             for (int i = 1; i <= parkNow.size(); i++) {
-                if (i == parkNow.size()
-                        || deadline(parkNow.get(i)) - deadline(parkNow.get(from)) > parkTogetherWithinMillis) {
+                if (i == parkNow.size() || deadline(parkNow.get(i)) - deadline(parkNow.get(from)) > parkWithinMillis) {
                     Consumer.BatchContext group = parkNow.get(from).context().batch(i - from);
                     parkNow.subList(from, i).forEach(d -> group.add(d.context()));
                     group.requeue(Map.of("x-opt-delivery-time", deadline(parkNow.get(i - 1))));

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -152,6 +153,13 @@ final class ItDatabase {
                 ResultSet rs = s.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    /** The order's deadline on this JVM's clock (the database's, read as time left, so no time zone enters). */
+    static Instant deadline(String orderId) throws SQLException {
+        long micros = Long.parseLong(
+                single("SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) FROM orders WHERE id = ?", orderId));
+        return Instant.now().plus(micros, ChronoUnit.MICROS);
     }
 
     static int update(String sql, Object... params) throws SQLException {

@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -281,13 +280,6 @@ class ParkingExpiryIT {
             select.setString(1, orderId);
             select.executeQuery().close();
         }
-    }
-
-    /** The order's deadline on this JVM's clock (the database's, read as time left, so no time zone enters). */
-    private static Instant deadline(String orderId) throws Exception {
-        long micros = Long.parseLong(
-                single("SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) FROM orders WHERE id = ?", orderId));
-        return Instant.now().plus(micros, ChronoUnit.MICROS);
     }
 
     private static boolean closedNotBeforeItsDeadline(String orderId) throws Exception {

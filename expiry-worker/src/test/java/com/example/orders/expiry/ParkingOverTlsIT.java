@@ -9,7 +9,6 @@ import com.example.orders.contracts.DelayTransport;
 import com.example.orders.contracts.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -120,12 +119,6 @@ class ParkingOverTlsIT {
             var counter =
                     meters.find("orders.expiry.parked").tag("reason", "not-due").counter();
             return counter == null ? 0 : counter.count();
-        }
-
-        private static Instant deadline(String orderId) throws Exception {
-            long micros = Long.parseLong(
-                    single("SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) FROM orders WHERE id = ?", orderId));
-            return Instant.now().plusNanos(micros * 1_000);
         }
     }
 }
