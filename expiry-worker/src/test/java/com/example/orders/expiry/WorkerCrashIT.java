@@ -15,16 +15,18 @@ import com.sun.jdi.event.EventSet;
 import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.EventRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,9 +78,8 @@ class WorkerCrashIT {
         for (int i = 0; i < ORDERS; i++) {
             ids.add(order(sku, 1, "PENDING", dueInSeconds));
         }
-        int debugPort = freePort();
-        Process first = launch(freePort(), "expiry-worker-killed-" + transport, debugPort, transport);
-        VirtualMachine vm = attach(debugPort);
+        Worker first = launch("expiry-worker-killed-" + transport, true, transport);
+        VirtualMachine vm = attach(first.debugPort());
         breakOn(vm, listener, settlement);
 
         try (var broker = broker()) {
@@ -93,11 +94,11 @@ class WorkerCrashIT {
         }
         awaitBreakpoint(vm);
         long committed = expiredCount(ids);
-        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no ack
+        first.process().destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no ack
         assertThat(committed).as("a batch had committed when the worker died").isPositive();
 
-        int port = freePort();
-        launch(port, "expiry-worker-restarted-" + transport, 0, transport);
+        int port =
+                launch("expiry-worker-restarted-" + transport, false, transport).port();
         await().atMost(Duration.ofSeconds(60)).until(() -> expiredCount(ids) == ORDERS);
         await().atMost(Duration.ofSeconds(20)).until(() -> readyIn(Topology.EXPIRY_QUEUE) == 0);
         for (String id : ids) {
@@ -111,12 +112,19 @@ class WorkerCrashIT {
                         .isEqualTo(ORDERS - committed));
     }
 
-    private Process launch(int port, String log, int debugPort, String transport) throws Exception {
+    /** A worker started from the packaged jar, on the ports it bound (HTTP, and JDWP when debugged). */
+    private record Worker(Process process, int port, int debugPort) {}
+
+    /**
+     * Starts a worker on ports of the system's choosing, read back from its log: ports picked free
+     * beforehand could be taken by another process before the worker binds them.
+     */
+    private Worker launch(String log, boolean debug, String transport) throws Exception {
         Path jar = Path.of("target", "expiry-worker.jar").toAbsolutePath();
         List<String> command =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m"));
-        if (debugPort > 0) {
-            command.add("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + debugPort);
+        if (debug) {
+            command.add("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0");
         }
         command.addAll(List.of("-jar", jar.toString()));
         Path logFile = Path.of("target", "it", log + ".log");
@@ -129,11 +137,12 @@ class WorkerCrashIT {
         builder.environment().put("SPRING_RABBITMQ_HOST", RABBIT_HOST);
         builder.environment().put("SPRING_RABBITMQ_PORT", Integer.toString(RABBIT_PORT));
         builder.environment().put("SPRING_RABBITMQ_VIRTUAL_HOST", RABBIT_VHOST);
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
+        builder.environment().put("SERVER_PORT", "0");
         builder.environment().put("ORDERS_DELAY_TRANSPORT", transport);
         Process process = builder.start();
         workers.add(process);
         HttpClient http = HttpClient.newHttpClient();
+        int[] port = {0};
         await().atMost(Duration.ofSeconds(240)) // a debug agent on a loaded 2-core machine: over 90 s seen
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
@@ -141,14 +150,28 @@ class WorkerCrashIT {
                     assertThat(process.isAlive())
                             .as("worker running; see " + logFile)
                             .isTrue();
+                    if (port[0] == 0) {
+                        port[0] = boundPort(logFile, "Tomcat started on port (\\d+)");
+                    }
                     return http.send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + port[0] + "/actuator/health"))
                                             .build(),
                                     HttpResponse.BodyHandlers.ofString())
                             .body()
                             .contains("\"UP\"");
                 });
-        return process;
+        int debugPort = debug ? boundPort(logFile, "Listening for transport dt_socket at address: (\\d+)") : 0;
+        return new Worker(process, port[0], debugPort);
+    }
+
+    /** The port in the first line of the log that matches {@code line}; throws while there is none yet. */
+    private static int boundPort(Path log, String line) throws IOException {
+        Matcher matcher = Pattern.compile(line).matcher(new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
+        if (!matcher.find()) {
+            throw new IllegalStateException("not in " + log + " yet: " + line);
+        }
+        return Integer.parseInt(matcher.group(1));
     }
 
     private static VirtualMachine attach(int port) throws Exception {
@@ -216,11 +239,5 @@ class WorkerCrashIT {
                 .filter(l -> l.startsWith("orders_expired_total{") && l.contains("trigger=\"message\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
