@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param batchWait how long a consumer waits for one more message before it runs the batch it has, and
  *     how long it gathers one batch at most
  * @param warmUpBatches batches of unknown orders run through the expiry code before consuming (0: none)
+ * @param parkTogether where the broker parks messages (quorum-delay): new messages whose deadlines lie
+ *     within this of each other are parked as one group until the latest of them, and come back together
+ *     to be expired in one transaction (each at most this late, never early)
  */
 @ConfigurationProperties("expiry")
 public record ExpiryProperties(
@@ -37,4 +40,5 @@ public record ExpiryProperties(
         Duration confirmTimeout,
         int batchSize,
         Duration batchWait,
-        int warmUpBatches) {}
+        int warmUpBatches,
+        Duration parkTogether) {}

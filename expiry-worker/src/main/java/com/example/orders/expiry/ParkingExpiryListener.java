@@ -74,16 +74,6 @@ class ParkingExpiryListener implements DisposableBean {
      */
     static final long PARK_UNASKED_AT_MOST_MILLIS = 3_600_000;
 
-    /**
-     * New messages of a batch whose deadlines lie within this of the earliest of them are parked together,
-     * in one settlement, until the latest of them: each comes back at most this much after its deadline,
-     * never before. At a steady rate the orders placed within one outbox relay run arrive together with
-     * deadlines a few milliseconds apart, and the broker then records one change for the group instead of
-     * one per message (about four at 200 orders/s), and delivers them again together, to be expired in one
-     * transaction.
-     */
-    static final long PARK_TOGETHER_WITHIN_MILLIS = 20;
-
     private final BatchExpiryHandler handler;
     private final ExpiryProperties properties;
     private final RabbitConnectionDetails broker;
@@ -283,9 +273,18 @@ class ParkingExpiryListener implements DisposableBean {
     /** A new message not due yet, and the deadline in its body. */
     private record Waiting(ParkedDelivery delivery, long deadline) {}
 
-    /** Parks each group of deadlines within {@link #PARK_TOGETHER_WITHIN_MILLIS} in one settlement. */
+    /**
+     * New messages of a batch whose deadlines lie within {@code expiry.park-together} of the earliest of
+     * them are parked together, in one settlement, until the latest of them: each comes back at most that
+     * much after its deadline, never before. At a steady rate the orders placed within one outbox relay run
+     * arrive together, with deadlines spread over the relay's interval; the broker then records one change
+     * per group instead of one per message, and delivers the group again together, to be expired in one
+     * transaction. A wider window makes fewer, larger transactions (less CPU per order in the worker and
+     * the database) at the price of that much more lateness.
+     */
     private void parkTogether(List<Waiting> notDue) {
-        for (List<Waiting> group : together(notDue, Waiting::deadline, PARK_TOGETHER_WITHIN_MILLIS)) {
+        long within = properties.parkTogether().toMillis();
+        for (List<Waiting> group : together(notDue, Waiting::deadline, within)) {
             ParkedDelivery.parkAll(
                     group.stream().map(Waiting::delivery).toList(),
                     group.get(group.size() - 1).deadline());

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * New messages are parked in groups until the group's latest deadline: none may come back before its
- * own deadline, and none more than {@link ParkingExpiryListener#PARK_TOGETHER_WITHIN_MILLIS} after it.
+ * own deadline, and none more than the window ({@code expiry.park-together}) after it.
  */
 class ParkTogetherTest {
 

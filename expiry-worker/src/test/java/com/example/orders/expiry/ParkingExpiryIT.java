@@ -111,8 +111,8 @@ class ParkingExpiryIT {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String id = order(sku, 1, "PENDING", 3);
-            // deadlines 4.75 ms apart, the last 19 ms after the first: all within PARK_TOGETHER_WITHIN_MILLIS of the
-            // first
+            // deadlines 4.75 ms apart, the last 19 ms after the first: all within expiry.park-together (50 ms by
+            // default) of the first
             update("UPDATE orders SET expires_at = expires_at + INTERVAL ? MICROSECOND WHERE id = ?", 4_750 * i, id);
             ids.add(id);
         }

@@ -23,6 +23,7 @@ public final class TestProperties {
                 Duration.ofSeconds(5),
                 100,
                 Duration.ofMillis(10),
-                100);
+                100,
+                Duration.ofMillis(50));
     }
 }
