@@ -72,8 +72,9 @@ final class BrokerFloor {
         int warmup = 10;
         long window = stack.paymentTimeout().toMillis();
         boolean parks = stack.parks;
-        // as the worker's ParkingExpiryListener groups them; --floor-park-within tries another grouping
-        long parkWithinMillis = options.integer("floor-park-within", 20);
+        // as the worker under test groups them (EXPIRY_PARK_TOGETHER, else its application.yml's
+        // expiry.park-together); --floor-park-within tries another grouping
+        long parkWithinMillis = options.integer("floor-park-within", (int) stack.parkTogetherMillis());
         int wakeMillis = options.integer("floor-relay-wake", parks ? 100 : 20);
         // time spent between two publishes of a batch: a slower publisher's
         long publishGapNanos = options.integer("floor-publish-gap-micros", 0) * 1_000L;
