@@ -16,13 +16,18 @@ import java.util.zip.ZipFile;
 record ConnectionSettings(String urlProperties, String initSql) {
 
     static ConnectionSettings of(Path jar) {
+        return parse(applicationYml(jar));
+    }
+
+    /** The packaged {@code application.yml} of a service's jar, as text. */
+    static String applicationYml(Path jar) {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             var entry = zip.getEntry("BOOT-INF/classes/application.yml");
             if (entry == null) {
                 throw new IllegalStateException("no application.yml in " + jar);
             }
             try (var in = zip.getInputStream(entry)) {
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + jar, e);

@@ -8,8 +8,6 @@ import com.example.orders.testsupport.ServiceProcess;
 import com.example.orders.testsupport.Services;
 import com.example.orders.testsupport.Services.Role;
 import com.rabbitmq.client.Connection;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
 
 /**
  * The two services under test. With {@code --start=true} (the default) the bench empties database
@@ -154,7 +151,6 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** A Spring Boot duration as the services read it: ISO-8601 ({@code PT15M}) or simple ({@code 5s}, {@code 500ms}). */
     /**
      * The worker's parking window ({@code expiry.park-together}) as the services run: {@code
      * EXPIRY_PARK_TOGETHER} given with {@code --env}, else the packaged {@code application.yml}'s of
@@ -167,22 +163,16 @@ final class Stack implements AutoCloseable {
             return duration(set).toMillis();
         }
         Path jar = Path.of("expiry-worker", "target", "expiry-worker.jar");
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            var entry = zip.getEntry("BOOT-INF/classes/application.yml");
-            try (var in = zip.getInputStream(entry)) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    if (line.strip().startsWith("park-together:")) {
-                        return duration(line.strip().substring("park-together:".length()))
-                                .toMillis();
-                    }
-                }
+        for (String line : ConnectionSettings.applicationYml(jar).split("\n")) {
+            if (line.strip().startsWith("park-together:")) {
+                return duration(line.strip().substring("park-together:".length()))
+                        .toMillis();
             }
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot read expiry.park-together from " + jar, e);
         }
         throw new IllegalStateException("no expiry.park-together in " + jar + "'s application.yml");
     }
 
+    /** A Spring Boot duration as the services read it: ISO-8601 ({@code PT15M}) or simple ({@code 5s}, {@code 500ms}). */
     static Duration duration(String text) {
         String value = text.trim();
         if (value.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
